@@ -1,0 +1,572 @@
+"""Reading a corpus: a directory of .txt/.md documents, or a .jsonl file of passages.
+
+A document's metadata comes from YAML-style front matter or, so that shipped
+sources stay byte-for-byte verbatim, from a sidecar `NAME.meta.toml`. A sidecar
+may also declare structure checked by hand: the title and heading lines, bio
+lines, and for a forum thread its turns and reply-to links. Hand-reviewed stance
+labels live in `stances.toml` beside the documents.
+
+Passages stream one document at a time, so a large corpus is never held whole.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from tutor.corpus.model import STANCES, Document, Occurrence, Passage
+from tutor.corpus.segment import (
+    MIN_WORDS,
+    Span,
+    chunk_sentences,
+    detect_language,
+    is_lead_in,
+    normalize,
+    sentence_spans,
+    word_count,
+)
+from tutor.errors import CorpusError
+from tutor.files import sha256_file
+
+DOCUMENT_SUFFIXES = (".txt", ".md")
+ANNOTATION_FILES = ("stances.toml", "motions.toml")
+WILDCARD_MOTION = "*"  # a stance given without naming a motion (user .jsonl corpora)
+
+Warn = Callable[[str], None]
+
+
+@dataclass
+class _Paragraph:
+    line: int
+    span: Span
+    section: str
+
+
+@dataclass
+class Corpus:
+    root: Path
+    documents: list[Document]
+    content_hash: str
+    warnings: list[str] = field(default_factory=list)
+    stances: dict[str, dict[str, str]] = field(default_factory=dict)
+    _jsonl: bool = False
+
+    def document(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise CorpusError(f"no document {doc_id!r} in {self.root}")
+
+    def document_text(self, doc_id: str) -> str:
+        doc = self.document(doc_id)
+        return _read_text(self._path(doc))
+
+    def _path(self, doc: Document) -> Path:
+        return self.root if self._jsonl else self.root / doc.path
+
+    def iter_passages(self) -> Iterator[Passage]:
+        if self._jsonl:
+            yield from _jsonl_passages(self.root)
+            return
+        for doc in self.documents:
+            text = _read_text(self._path(doc))
+            for passage in document_passages(doc, text):
+                passage.stance = dict(self.stances.get(passage.id, {}))
+                yield passage
+
+
+def open_corpus(path: Path | str, warn: Warn | None = None) -> Corpus:
+    """Open a corpus directory or .jsonl file; metadata only, texts stay on disk."""
+    root = Path(path).expanduser()
+    warnings: list[str] = []
+
+    def _warn(message: str) -> None:
+        warnings.append(message)
+        if warn:
+            warn(message)
+
+    if not root.exists():
+        raise CorpusError(f"corpus path {root} does not exist", "pass an existing directory or .jsonl file with --corpus")
+    if root.is_file():
+        if root.suffix.lower() != ".jsonl":
+            raise CorpusError(
+                f"{root} is a file but not a .jsonl passage file",
+                "pass a directory of .txt/.md documents or a .jsonl file",
+            )
+        return _open_jsonl(root, _warn, warnings)
+    if not root.is_dir():
+        raise CorpusError(f"corpus path {root} is neither a file nor a directory")
+    return _open_directory(root, _warn, warnings)
+
+
+# --- directories of documents -------------------------------------------------
+
+
+def _open_directory(root: Path, warn: Warn, warnings: list[str]) -> Corpus:
+    try:
+        candidates = sorted(
+            p for p in root.rglob("*")
+            if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+            and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        )
+    except PermissionError as exc:
+        raise CorpusError(f"cannot read corpus directory {root}: permission denied ({exc.filename})") from None
+    documents: list[Document] = []
+    hashed: list[tuple[str, str]] = []
+    seen_ids: dict[str, str] = {}
+    for path in candidates:
+        rel = path.relative_to(root).as_posix()
+        text = _read_document(path, warn)
+        if text is None:
+            continue
+        if not text.strip():
+            warn(f"skipping {rel}: the file is empty")
+            continue
+        meta, sidecar = _document_meta(path, text)
+        doc = _make_document(path, rel, text, meta)
+        if doc.id in seen_ids:
+            raise CorpusError(
+                f"documents {seen_ids[doc.id]} and {rel} share the id {doc.id!r}",
+                "give one of them another `id` in its front matter or .meta.toml",
+            )
+        seen_ids[doc.id] = rel
+        documents.append(doc)
+        hashed.append((rel, doc.sha256))
+        if sidecar is not None:
+            hashed.append((sidecar.relative_to(root).as_posix(), sha256_file(sidecar)))
+    if not documents:
+        raise CorpusError(
+            f"the corpus at {root} has no readable .txt or .md documents",
+            "add UTF-8 text documents, or pass a .jsonl passage file",
+        )
+    stances = {}
+    for name in ANNOTATION_FILES:
+        extra = root / name
+        if extra.is_file():
+            hashed.append((name, sha256_file(extra)))
+    if (root / "stances.toml").is_file():
+        stances = _load_stances(root / "stances.toml")
+    corpus = Corpus(root, documents, _combine_hashes(hashed), warnings, stances)
+    return corpus
+
+
+def _read_document(path: Path, warn: Warn) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        warn(f"skipping {path}: cannot read it ({exc.strerror})")
+        return None
+    if b"\x00" in raw[:8192]:
+        warn(f"skipping {path}: it looks binary, not text")
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        warn(f"skipping {path}: it is not UTF-8 text (re-save it as UTF-8)")
+        return None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"cannot read {path} any more: {exc}", "the corpus changed while in use; run again") from None
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.S)
+
+
+def _document_meta(path: Path, text: str) -> tuple[dict[str, Any], Path | None]:
+    sidecar = path.with_name(path.stem + ".meta.toml")
+    meta: dict[str, Any] = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        for raw_line in match.group(1).splitlines():
+            if ":" in raw_line and not raw_line.lstrip().startswith("#"):
+                key, value = raw_line.split(":", 1)
+                meta[key.strip().lower()] = value.strip().strip("\"'")
+        meta["_body_start"] = match.end()
+    if sidecar.is_file():
+        try:
+            meta.update(tomllib.loads(sidecar.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise CorpusError(f"cannot parse {sidecar}: {exc}", "fix the TOML syntax") from None
+        return meta, sidecar
+    return meta, None
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "doc"
+
+
+def _make_document(path: Path, rel: str, text: str, meta: dict[str, Any]) -> Document:
+    title = str(meta.get("title") or "")
+    if not title:
+        heading = re.search(r"^#\s+(.+)$", text[meta.get("_body_start", 0):], re.M)
+        title = heading.group(1).strip() if heading else path.stem
+    return Document(
+        id=str(meta.get("id") or _slug(Path(rel).with_suffix("").as_posix())),
+        title=title,
+        kind=str(meta.get("kind") or "document"),
+        path=rel,
+        author=str(meta.get("author") or ""),
+        attribution=str(meta.get("attribution") or ""),
+        sha256=sha256_file(path),
+        meta={k: v for k, v in meta.items() if not k.startswith("_")} | {"_body_start": meta.get("_body_start", 0)},
+    )
+
+
+def _load_stances(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"cannot parse {path}: {exc}", "fix the TOML syntax") from None
+    table = data.get("stances", data)
+    stances: dict[str, dict[str, str]] = {}
+    for passage_id, labels in table.items():
+        if not isinstance(labels, dict):
+            continue
+        for motion, label in labels.items():
+            if label not in STANCES:
+                raise CorpusError(f"{path}: stance {label!r} for {passage_id} is not one of {', '.join(STANCES)}")
+        stances[passage_id] = {m: l for m, l in labels.items()}
+    return stances
+
+
+# --- passages of one document ----------------------------------------------------
+
+
+def document_passages(doc: Document, text: str) -> list[Passage]:
+    """Cut one document into passages, merge repeats, resolve reply links."""
+    meta = doc.meta
+    turn_of_line = _turns_by_line(meta)
+    paragraphs = _merge_thin_paragraphs(text, _paragraphs(text, meta, doc.kind), turn_of_line)
+    passages: list[Passage] = []
+    for paragraph in paragraphs:
+        sentences = sentence_spans(text, paragraph.span.start, paragraph.span.end)
+        chunks = chunk_sentences(text, sentences)
+        for k, chunk in enumerate(chunks, start=1):
+            body = text[chunk.start : chunk.end]
+            turn = turn_of_line.get(paragraph.line, {})
+            passages.append(
+                Passage(
+                    id=f"{doc.id}:{paragraph.line}.{k}",
+                    doc=doc.id,
+                    text=body,
+                    line=paragraph.line,
+                    start=chunk.start,
+                    end=chunk.end,
+                    lang=detect_language(body),
+                    section=paragraph.section,
+                    turn=turn.get("n"),
+                    speaker=str(turn.get("speaker", "")),
+                    role=str(turn.get("role", "")),
+                )
+            )
+    passages, alias = _merge_repeats(passages, text)
+    _link_replies(passages, alias, meta, doc, text)
+    return passages
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for match in re.finditer(r"\n", text):
+        starts.append(match.end())
+    return starts
+
+
+def _paragraphs(text: str, meta: dict[str, Any], kind: str) -> list[_Paragraph]:
+    """Paragraph spans with their 1-based first line, skipping structure lines."""
+    body_start = int(meta.get("_body_start", 0))
+    starts = _line_starts(text)
+    lines = [(n + 1, s, _line_end(text, s)) for n, s in enumerate(starts) if s >= body_start]
+    by_lines = meta.get("paragraphs", "lines" if kind == "forum_thread" else "blocks") == "lines"
+    title_line = meta.get("title_line")
+    headings = set(meta.get("heading_lines", []))
+    skipped = set(meta.get("skip_lines", [])) | set(meta.get("bio_lines", []))
+    explicit_structure = "heading_lines" in meta or "title_line" in meta
+    blocks: list[list[tuple[int, int, int]]] = []
+    current: list[tuple[int, int, int]] = []
+    section = ""
+    out: list[_Paragraph] = []
+
+    def close() -> None:
+        nonlocal current
+        if current:
+            blocks.append(current)
+            current = []
+
+    for number, start, end in lines:
+        line_text = text[start:end]
+        if not line_text.strip():
+            close()
+            continue
+        if number == title_line or number in skipped:
+            close()
+            continue
+        is_heading = number in headings or line_text.lstrip().startswith("#") or (
+            not explicit_structure and kind != "forum_thread" and _looks_like_heading(text, starts, number, start, end)
+        )
+        if is_heading:
+            close()
+            blocks.append([(number, start, end, "heading")])  # type: ignore[list-item]
+            continue
+        if by_lines:
+            close()
+            current = [(number, start, end)]
+            close()
+        else:
+            current.append((number, start, end))
+    close()
+    pending: _Paragraph | None = None
+    for block in blocks:
+        if len(block[0]) == 4:  # a heading: remember it as the section name
+            number, start, end, _ = block[0]  # type: ignore[misc]
+            section = text[start:end].lstrip("#").strip()
+            pending = None
+            continue
+        first, last = block[0], block[-1]
+        paragraph = _Paragraph(first[0], Span(first[1], last[2]), section)
+        if pending is not None:  # a lead-in such as "Once again:" joins this paragraph
+            paragraph = _Paragraph(pending.line, Span(pending.span.start, paragraph.span.end), section)
+            out.pop()
+            pending = None
+        out.append(paragraph)
+        if is_lead_in(text[first[1] : last[2]]):
+            pending = paragraph
+    return out
+
+
+def _merge_thin_paragraphs(
+    text: str, paragraphs: list[_Paragraph], turn_of_line: dict[int, dict[str, Any]]
+) -> list[_Paragraph]:
+    """A paragraph too short to be a claim joins a neighbour of the same turn.
+
+    "Don't have any expectations." opens a post and "What about Japanese anime
+    vs Islam?" closes one; alone they are fragments. They join the previous
+    paragraph (else the next) of the same turn, section and language.
+    """
+
+    def turn(p: _Paragraph) -> Any:
+        return turn_of_line.get(p.line, {}).get("n")
+
+    def compatible(a: _Paragraph, b: _Paragraph) -> bool:
+        return (
+            turn(a) == turn(b)
+            and a.section == b.section
+            and detect_language(text[a.span.start : a.span.end]) == detect_language(text[b.span.start : b.span.end])
+        )
+
+    def thin(p: _Paragraph) -> bool:
+        return word_count(text[p.span.start : p.span.end]) < MIN_WORDS
+
+    merged: list[_Paragraph] = []
+    carry: _Paragraph | None = None  # a thin paragraph waiting to join the next one
+    for paragraph in paragraphs:
+        if carry is not None:
+            if compatible(carry, paragraph):
+                paragraph = _Paragraph(carry.line, Span(carry.span.start, paragraph.span.end), paragraph.section)
+            else:
+                merged.append(carry)
+            carry = None
+        if thin(paragraph) and merged and compatible(merged[-1], paragraph):
+            last = merged[-1]
+            merged[-1] = _Paragraph(last.line, Span(last.span.start, paragraph.span.end), last.section)
+        elif thin(paragraph):
+            carry = paragraph
+        else:
+            merged.append(paragraph)
+    if carry is not None:
+        merged.append(carry)
+    return merged
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return end - 1 if end > start and text[end - 1] == "\r" else end
+
+
+def _looks_like_heading(text: str, starts: list[int], number: int, start: int, end: int) -> bool:
+    """A short line standing alone, without closing punctuation, in Latin script."""
+    line = text[start:end].strip()
+    if word_count(line) > 10 or line[-1] in '.!?:;,"”’)' or detect_language(line) != "en":
+        return False
+    before = text[starts[number - 2] : start].strip() if number >= 2 else ""
+    after_start = starts[number] if number < len(starts) else len(text)
+    after = text[after_start : _line_end(text, after_start)].strip() if number < len(starts) else ""
+    return not before and not after
+
+
+def _turns_by_line(meta: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    table: dict[int, dict[str, Any]] = {}
+    for turn in meta.get("turns", []):
+        for line in turn.get("lines", []):
+            table[int(line)] = turn
+    return table
+
+
+def _merge_repeats(passages: list[Passage], text: str) -> tuple[list[Passage], dict[str, str]]:
+    """One passage per repeated text, knowing every place it stands.
+
+    Exact repeats merge; so does a whole paragraph repeated inside a longer
+    passage (the essay's standfirst is its first paragraph's first sentence).
+    """
+    kept: list[Passage] = []
+    alias: dict[str, str] = {}
+    first_by_text: dict[str, Passage] = {}
+    for passage in passages:
+        key = normalize(passage.text)
+        twin = first_by_text.get(key)
+        if twin is not None:
+            twin.occurrences.append(Occurrence(passage.line, passage.start, passage.end))
+            alias[passage.id] = twin.id
+            continue
+        first_by_text[key] = passage
+        kept.append(passage)
+    for passage in list(kept):
+        if word_count(passage.text) < 8 or not passage.id.endswith(".1"):
+            continue
+        key = normalize(passage.text)
+        host = next((p for p in kept if p is not passage and key in normalize(p.text) and len(p.text) > len(passage.text)), None)
+        if host is None:
+            continue
+        host.occurrences.append(Occurrence(passage.line, passage.start, passage.end))
+        host.occurrences.sort(key=lambda o: o.line)
+        alias[passage.id] = host.id
+        kept.remove(passage)
+    for passage in kept:
+        passage.occurrences.sort(key=lambda o: o.line)
+    return kept, alias
+
+
+def _link_replies(
+    passages: list[Passage], alias: dict[str, str], meta: dict[str, Any], doc: Document, text: str
+) -> None:
+    turns = {int(t["n"]): t for t in meta.get("turns", []) if "n" in t}
+    if not turns:
+        return
+    starts = _line_starts(text)
+    ids_by_line: dict[int, list[str]] = {}
+    for passage in passages:
+        spans = [(passage.start, passage.end)] + [(o.start, o.end) for o in passage.occurrences]
+        for start, end in spans:
+            first, last = bisect.bisect_right(starts, start), bisect.bisect_right(starts, end - 1)
+            for line in range(first, last + 1):
+                ids_by_line.setdefault(line, []).append(passage.id)
+    for passage in passages:
+        turn = next((t for t in turns.values() if passage.line in t.get("lines", [])), None)
+        if turn is None or "reply_to" not in turn:
+            continue
+        target = turns.get(int(turn["reply_to"]))
+        if target is None:
+            raise CorpusError(f"{doc.path}: turn {turn.get('n')} replies to unknown turn {turn['reply_to']}")
+        target_lines = turn.get("reply_to_lines") or target.get("lines", [])
+        linked: list[str] = []
+        for line in target_lines:
+            if int(line) not in ids_by_line:
+                raise CorpusError(f"{doc.path}: turn {turn.get('n')} replies to line {line}, which holds no passage")
+            for pid in ids_by_line[int(line)]:
+                pid = alias.get(pid, pid)
+                if pid not in linked and pid != passage.id:
+                    linked.append(pid)
+        passage.reply_to = linked
+
+
+# --- .jsonl passage files ---------------------------------------------------------
+
+
+def _open_jsonl(path: Path, warn: Warn, warnings: list[str]) -> Corpus:
+    docs: dict[str, Document] = {}
+    count = 0
+    for passage, title in _jsonl_records(path):
+        count += 1
+        if passage.doc not in docs:
+            docs[passage.doc] = Document(id=passage.doc, title=title or passage.doc, kind="passages", path=path.name)
+    if count == 0:
+        raise CorpusError(f"{path} holds no passages", "add one JSON object per line with at least `id` and `text`")
+    digest = sha256_file(path)
+    for doc in docs.values():
+        doc.sha256 = digest
+    return Corpus(path, list(docs.values()), _combine_hashes([(path.name, digest)]), warnings, _jsonl=True)
+
+
+def _jsonl_passages(path: Path) -> Iterator[Passage]:
+    for passage, _title in _jsonl_records(path):
+        yield passage
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[Passage, str]]:
+    seen: set[str] = set()
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:
+        raise CorpusError(f"cannot read {path}: {exc.strerror}") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if b"\x00" in raw:
+                raise CorpusError(f"{path} looks binary (line {number})", "pass a UTF-8 .jsonl file")
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise CorpusError(f"{path}:{number} is not UTF-8", "re-save the file as UTF-8") from None
+            if not line.strip():
+                continue
+            record = _parse_record(path, number, line)
+            pid = record["id"]
+            if pid in seen:
+                raise CorpusError(f"{path}:{number}: passage id {pid!r} appears twice", "give every passage its own id")
+            seen.add(pid)
+            yield _record_passage(path, number, record), str(record.get("title") or "")
+
+
+def _parse_record(path: Path, number: int, line: str) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"{path}:{number}: invalid JSON ({exc.msg})", "one JSON object per line") from None
+    if not isinstance(record, dict):
+        raise CorpusError(f"{path}:{number}: expected a JSON object", "one JSON object per line")
+    for key in ("id", "text"):
+        if not isinstance(record.get(key), (str, int)) or not str(record.get(key)).strip():
+            raise CorpusError(f"{path}:{number}: missing {key!r}", "every passage needs `id` and `text`")
+    record["id"] = str(record["id"])
+    return record
+
+
+def _record_passage(path: Path, number: int, record: dict[str, Any]) -> Passage:
+    text = str(record["text"])
+    stance = record.get("stance") or {}
+    if isinstance(stance, str):
+        stance = {WILDCARD_MOTION: stance}
+    if not isinstance(stance, dict) or any(v not in STANCES for v in stance.values()):
+        raise CorpusError(f"{path}:{number}: stance must be one of {', '.join(STANCES)} (or a motion -> stance object)")
+    reply_to = record.get("reply_to") or []
+    if isinstance(reply_to, (str, int)):
+        reply_to = [reply_to]
+    return Passage(
+        id=record["id"],
+        doc=str(record.get("doc") or path.stem),
+        text=text,
+        line=number,
+        start=0,
+        end=len(text),
+        lang=detect_language(text),
+        reply_to=[str(r) for r in reply_to],
+        stance=dict(stance),
+    )
+
+
+def _combine_hashes(items: list[tuple[str, str]]) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name, file_hash in sorted(items):
+        digest.update(f"{name}\0{file_hash}\n".encode())
+    return digest.hexdigest()
