@@ -27,6 +27,12 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _fsync_dir(directory: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
@@ -47,6 +53,7 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[Any]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would surprise users sharing the file
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding) as handle:
             yield handle
@@ -75,11 +82,14 @@ def ensure_writable_dir(directory: Path) -> None:
             f"cannot create output directory {directory}: {exc.strerror}",
             "choose a writable directory with --out",
         ) from None
-    if not os.access(directory, os.W_OK | os.X_OK):
+    try:  # a real probe: os.access says yes to root even on a read-only mount
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError:
         raise TutorError(
             f"output directory {directory} is not writable",
             "choose a writable directory with --out",
-        )
+        ) from None
 
 
 @contextlib.contextmanager

@@ -247,6 +247,7 @@ def document_passages(doc: Document, text: str) -> list[Passage]:
     meta = doc.meta
     turn_of_line = _turns_by_line(meta)
     paragraphs = _merge_thin_paragraphs(text, _paragraphs(text, meta, doc.kind), turn_of_line)
+    starts = _line_starts(text)
     passages: list[Passage] = []
     for paragraph in paragraphs:
         sentences = sentence_spans(text, paragraph.span.start, paragraph.span.end)
@@ -259,7 +260,7 @@ def document_passages(doc: Document, text: str) -> list[Passage]:
                     id=f"{doc.id}:{paragraph.line}.{k}",
                     doc=doc.id,
                     text=body,
-                    line=paragraph.line,
+                    line=bisect.bisect_right(starts, chunk.start),
                     start=chunk.start,
                     end=chunk.end,
                     lang=detect_language(body),

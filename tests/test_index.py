@@ -1,0 +1,200 @@
+"""Index round trip, verify, atomic builds and the build lock (fake embedder: fast)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tutor.errors import IndexError_, TutorError
+from tutor.files import exclusive_lock
+from tutor.index import build_index, load_index, read_manifest, verify_index
+
+from conftest import ROOT, FakeEmbedder
+
+
+def _build(corpus: Path, out: Path, embedder=None, **kw):
+    return build_index(corpus, out, embedder=embedder or FakeEmbedder(), **kw)
+
+
+def _verify(index_dir: Path, corpus: Path) -> set[str]:
+    # The fake model is not installed: compare model problems separately.
+    report = verify_index(index_dir, corpus)
+    return {p["problem"] for p in report.problems}
+
+
+def test_round_trip(small_corpus: Path, tmp_path: Path):
+    out = tmp_path / "idx"
+    result = _build(small_corpus, out, batch_size=2)
+    loaded = load_index(out)
+    m = loaded.manifest
+    assert m.passage_count == len(loaded.passages) == loaded.faiss_index.ntotal >= 4
+    assert m.model == "fake-bag-of-words" and m.dimension == 64 and m.format_version == 1
+    assert {d["id"] for d in m.documents} == {"school", "transport"}
+    embedder = FakeEmbedder()
+    vectors = loaded.vectors()
+    expected = embedder.encode([p.text for p in loaded.passages])
+    assert np.allclose(vectors, expected, atol=1e-6)
+    scores, rows = loaded.search(embedder.encode([loaded.passages[2].text])[0], 1)
+    assert rows[0] == 2 and scores[0] == pytest.approx(1.0, abs=1e-5)
+    assert result.manifest.corpus_hash == m.corpus_hash
+
+
+def test_progress_reports_batches(small_corpus: Path, tmp_path: Path):
+    seen: list[tuple[int, int | None]] = []
+    _build(small_corpus, tmp_path / "idx", batch_size=2, progress=lambda d, t: seen.append((d, t)))
+    total = seen[-1][1]
+    assert seen[0] == (0, total) and seen[-1] == (total, total)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_verify_reports_a_stale_index(small_corpus: Path, tmp_path: Path):
+    out = tmp_path / "idx"
+    _build(small_corpus, out)
+    assert "stale" not in _verify(out, small_corpus)
+    (small_corpus / "new.txt").write_text("A third document arrives with a fresh argument about buses.\n", encoding="utf-8")
+    assert "stale" in _verify(out, small_corpus)
+
+
+def test_verify_reports_a_wrong_model(small_corpus: Path, tmp_path: Path):
+    out = tmp_path / "idx"
+    _build(small_corpus, out)
+    report = verify_index(out, small_corpus)  # current model: the bundled MiniLM
+    problems = {p["problem"]: p["message"] for p in report.problems}
+    assert "model" in problems and "fake-bag-of-words" in problems["model"]
+    assert not report.ok
+
+
+@pytest.mark.parametrize("damage", ["truncate_vectors", "truncate_passages", "manifest_garbage", "delete_vectors", "count_mismatch"])
+def test_verify_and_load_report_a_corrupt_index(small_corpus: Path, tmp_path: Path, damage: str):
+    out = tmp_path / "idx"
+    _build(small_corpus, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    vectors = out / manifest["files"]["vectors"]["name"]
+    passages = out / manifest["files"]["passages"]["name"]
+    if damage == "truncate_vectors":
+        vectors.write_bytes(vectors.read_bytes()[:100])
+    elif damage == "truncate_passages":
+        passages.write_bytes(passages.read_bytes()[:-40])
+    elif damage == "manifest_garbage":
+        (out / "manifest.json").write_text("{not json")
+    elif damage == "delete_vectors":
+        vectors.unlink()
+    elif damage == "count_mismatch":
+        manifest["passage_count"] += 1
+        (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexError_) as info:
+        load_index(out)
+    assert info.value.problem == "corrupt"
+    assert "corrupt" in _verify(out, small_corpus)
+
+
+def test_missing_index_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(IndexError_, match="no index"):
+        load_index(tmp_path / "none")
+    (tmp_path / "emptydir").mkdir()
+    with pytest.raises(IndexError_, match="no manifest.json"):
+        load_index(tmp_path / "emptydir")
+
+
+class _InterruptingEmbedder(FakeEmbedder):
+    def __init__(self, at_call: int) -> None:
+        super().__init__()
+        self.at_call = at_call
+
+    def encode(self, texts, batch_size=64):
+        if self.calls + 1 == self.at_call:
+            raise KeyboardInterrupt
+        return super().encode(texts, batch_size)
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in directory.iterdir() if p.name != ".lock"}
+
+
+def test_interrupted_build_leaves_the_old_index_intact(small_corpus: Path, tmp_path: Path):
+    out = tmp_path / "idx"
+    _build(small_corpus, out, batch_size=2)
+    before = _snapshot(out)
+    (small_corpus / "more.txt").write_text("Another document that would change the index if the build finished.\n", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        _build(small_corpus, out, embedder=_InterruptingEmbedder(at_call=2), batch_size=2)
+    assert _snapshot(out) == before
+    assert load_index(out).manifest.passage_count == read_manifest(out).passage_count
+
+
+KILL_SCRIPT = """
+import os, signal, sys
+sys.path.insert(0, {tests!r})
+from conftest import FakeEmbedder
+from tutor.index import build_index
+
+class Killer(FakeEmbedder):
+    def encode(self, texts, batch_size=64):
+        if self.calls == 1:  # second batch: the passages file is half written
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().encode(texts, batch_size)
+
+build_index({corpus!r}, {out!r}, embedder=Killer(), batch_size=2)
+"""
+
+
+def test_killed_build_leaves_the_old_index_loadable(small_corpus: Path, tmp_path: Path):
+    out = tmp_path / "idx"
+    _build(small_corpus, out, batch_size=2)
+    old = load_index(out)
+    (small_corpus / "more.txt").write_text("A document added before a build that gets killed midway.\n", encoding="utf-8")
+    script = KILL_SCRIPT.format(tests=str(ROOT / "tests"), corpus=str(small_corpus), out=str(out))
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert proc.returncode == -9
+    survivor = load_index(out)
+    assert survivor.manifest.to_dict() == old.manifest.to_dict()
+    assert [p.id for p in survivor.passages] == [p.id for p in old.passages]
+    # The next build cleans the dead build's temporary files away.
+    _build(small_corpus, out)
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert len(list(out.glob("vectors.*.faiss"))) == 1
+
+
+def test_a_second_concurrent_build_is_refused(small_corpus: Path, tmp_path: Path):
+    out = tmp_path / "idx"
+    out.mkdir()
+    with exclusive_lock(out / ".lock", "index build"):
+        with pytest.raises(TutorError, match="already running"):
+            _build(small_corpus, out)
+
+
+def _read_only_dir(tmp_path: Path) -> Path:
+    if os.geteuid() != 0:
+        out = tmp_path / "ro"
+        out.mkdir()
+        out.chmod(0o555)
+        return out
+    # root writes through permission bits; sysfs refuses new files even to root.
+    probe = Path("/sys/fs")
+    try:
+        (probe / "tutor-probe").mkdir()
+    except OSError:
+        return probe
+    (probe / "tutor-probe").rmdir()
+    pytest.skip("no read-only directory available to root here")
+
+
+def test_read_only_output_directory(small_corpus: Path, tmp_path: Path):
+    out = _read_only_dir(tmp_path)
+    with pytest.raises(TutorError, match="not writable"):
+        _build(small_corpus, out)
+    with pytest.raises(TutorError, match="cannot create"):
+        _build(small_corpus, out / "sub")
+
+
+def test_no_pickle_in_index_files(small_corpus: Path, tmp_path: Path):
+    out = tmp_path / "idx"
+    _build(small_corpus, out)
+    for path in out.iterdir():
+        assert not path.read_bytes().startswith(b"\x80"), path  # pickle protocol header

@@ -1,0 +1,75 @@
+"""The one core API that the CLI, the TUI and the tests all call.
+
+Results are plain JSON-able dicts: the CLI's `--json` output is this data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from tutor.errors import TutorError
+from tutor.index import BuildResult, LoadedIndex, build_index, check_compatible, load_index
+from tutor.paths import default_index_dir
+
+Step = Callable[[str], None]
+
+
+class Tutor:
+    """A loaded model and index, ready to search, counter and check."""
+
+    def __init__(self, index: LoadedIndex, embedder: Any) -> None:
+        check_compatible(index, embedder)
+        self.index = index
+        self.embedder = embedder
+
+    @classmethod
+    def open(cls, index_dir: Path | str | None = None, model: str | None = None, step: Step | None = None) -> "Tutor":
+        """Load the index and the model it was built with; `step` hears each stage."""
+        from tutor.embedding import load_embedder
+
+        step = step or (lambda _message: None)
+        step("reading the index")
+        index = load_index(Path(index_dir) if index_dir else default_index_dir())
+        step("loading the embedding model")
+        embedder = load_embedder(model)
+        step("ready")
+        return cls(index, embedder)
+
+    def search(self, text: str, k: int = 5) -> dict[str, Any]:
+        from tutor.search import semantic_search
+
+        return semantic_search(self.index, self.embedder, text, k)
+
+
+def build_index_with_findings(
+    corpus: Path,
+    out: Path,
+    model: str | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+    findings: bool = True,
+) -> BuildResult:
+    """Build an index; with the fallacy checker's findings stored per passage."""
+    annotate = None
+    info: dict[str, Any] = {}
+    if findings:
+        annotate, info = _fallacy_annotator()
+    return build_index(corpus, out, model=model, progress=progress, warn=warn, annotate=annotate, annotation_info=info)
+
+
+def _fallacy_annotator() -> tuple[Any, dict[str, Any]]:
+    try:
+        from tutor.fallacy.checker import FallacyChecker
+    except ModuleNotFoundError:
+        return None, {}
+    checker = FallacyChecker()
+
+    def annotate(passages: list[Any], vectors: Any) -> list[Any]:
+        results = checker.check_many([p.text for p in passages])
+        return [[f.to_dict() for f in found] for found in results]
+
+    return annotate, {"findings": checker.describe() if hasattr(checker, "describe") else {"checker": "fallacy"}}
+
+
+__all__ = ["Tutor", "TutorError", "build_index_with_findings"]

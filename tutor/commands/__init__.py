@@ -1,0 +1,1 @@
+"""Click commands: thin shells over the core API (no logic of their own)."""

@@ -1,0 +1,388 @@
+"""The FAISS index of passage embeddings, its sidecar records and manifest.
+
+On disk (one directory):
+  manifest.json           format version, model, hashes, counts, file names
+  vectors.<gen>.faiss     IndexIDMap2(IndexFlatIP): inner product on unit vectors
+  passages.<gen>.jsonl    one passage record per line, in id order (row i = id i)
+
+A build writes new generation files beside the old ones and only then swaps
+manifest.json with an atomic rename, so a crash or Ctrl-C at any point leaves
+the previous index loadable. A lock file keeps two builds apart.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from tutor import __version__, runtime
+from tutor.corpus import Passage, open_corpus
+from tutor.errors import IndexError_, TutorError
+from tutor.files import atomic_writer, ensure_writable_dir, exclusive_lock, sha256_file, write_json_atomic
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+BUILD_BATCH = 256
+
+# progress(done, total, rate_per_s): total is None while unknown.
+Progress = Callable[[int, int | None], None]
+# annotate(passages, vectors) -> one JSON-able value per passage (fallacy findings).
+Annotator = Callable[[list[Passage], np.ndarray], list[Any]]
+
+
+@dataclass
+class Manifest:
+    format_version: int
+    model: str
+    weights_sha256: str
+    dimension: int
+    passage_count: int
+    corpus_hash: str
+    corpus_path: str
+    built_at: str
+    tool_version: str
+    files: dict[str, dict[str, str]]
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    annotations: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Manifest":
+        known = cls.__dataclass_fields__
+        missing = [k for k in known if k not in data and k not in ("annotations", "documents")]
+        if missing:
+            raise ValueError(f"missing fields: {', '.join(missing)}")
+        return cls(**{k: data[k] for k in known if k in data})
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class BuildResult:
+    manifest: Manifest
+    index_dir: Path
+    seconds: float
+    warnings: list[str]
+
+
+# --- build --------------------------------------------------------------------------
+
+
+def build_index(
+    corpus_path: Path,
+    out_dir: Path,
+    embedder: Any = None,
+    model: str | None = None,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
+    annotate: Annotator | None = None,
+    annotation_info: dict[str, Any] | None = None,
+    batch_size: int = BUILD_BATCH,
+) -> BuildResult:
+    """Embed every passage of the corpus into a new index generation in out_dir."""
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    corpus = open_corpus(corpus_path, warn=warn)
+    ensure_writable_dir(out_dir)
+    with exclusive_lock(out_dir / LOCK, f"index build in {out_dir}"):
+        if embedder is None:
+            from tutor.embedding import load_embedder
+
+            embedder = load_embedder(model)
+        total = sum(1 for _ in corpus.iter_passages()) if progress else None
+        if progress:
+            progress(0, total)
+        runtime.configure()
+        import faiss
+
+        runtime.cap_faiss_threads()
+        generation = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+        vectors_name = f"vectors.{generation}.faiss"
+        passages_name = f"passages.{generation}.jsonl"
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(embedder.dimension))
+        count = 0
+        try:
+            with atomic_writer(out_dir / passages_name) as records:
+                for batch in _batches(corpus.iter_passages(), batch_size):
+                    vectors = embedder.encode([p.text for p in batch])
+                    _check_vectors(vectors, len(batch), embedder.dimension)
+                    index.add_with_ids(vectors, np.arange(count, count + len(batch), dtype=np.int64))
+                    extras = annotate(batch, vectors) if annotate else [None] * len(batch)
+                    for passage, extra in zip(batch, extras):
+                        record = passage.to_record()
+                        if annotate:
+                            record["findings"] = extra
+                        records.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    count += len(batch)
+                    del vectors
+                    if progress:
+                        progress(count, total)
+            if count == 0:
+                raise TutorError(f"the corpus at {corpus_path} yields no passages", "add documents with some text")
+            _write_faiss_atomic(faiss, index, out_dir / vectors_name)
+            manifest = Manifest(
+                format_version=FORMAT_VERSION,
+                model=embedder.name,
+                weights_sha256=embedder.weights_sha256,
+                dimension=embedder.dimension,
+                passage_count=count,
+                corpus_hash=corpus.content_hash,
+                corpus_path=_portable(corpus.root),
+                built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                tool_version=__version__,
+                files={
+                    "vectors": {"name": vectors_name, "sha256": sha256_file(out_dir / vectors_name)},
+                    "passages": {"name": passages_name, "sha256": sha256_file(out_dir / passages_name)},
+                },
+                documents=[_document_summary(d) for d in corpus.documents],
+                annotations=annotation_info or {},
+            )
+            write_json_atomic(out_dir / MANIFEST, manifest.to_dict())  # the commit point
+        except BaseException:
+            for name in (vectors_name, passages_name):
+                (out_dir / name).unlink(missing_ok=True)
+            raise
+        _remove_old_generations(out_dir, keep={vectors_name, passages_name})
+    return BuildResult(manifest, out_dir, time.perf_counter() - started, corpus.warnings)
+
+
+def _write_faiss_atomic(faiss: Any, index: Any, path: Path) -> None:
+    """faiss writes straight to a temp file (no second in-memory copy), then rename."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(3)}.tmp")
+    try:
+        faiss.write_index(index, str(tmp))
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _batches(items: Iterator[Passage], size: int) -> Iterator[list[Passage]]:
+    batch: list[Passage] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _check_vectors(vectors: np.ndarray, rows: int, dimension: int) -> None:
+    if vectors.shape != (rows, dimension) or vectors.dtype != np.float32:
+        raise TutorError(f"the model returned vectors of shape {vectors.shape}, expected ({rows}, {dimension})")
+
+
+def _document_summary(doc: Any) -> dict[str, Any]:
+    summary = {k: doc.to_record()[k] for k in ("id", "title", "kind", "author", "attribution", "path", "sha256")}
+    if doc.meta.get("bio_lines"):
+        summary["has_bio"] = True
+    return summary
+
+
+def _portable(path: Path) -> str:
+    """The corpus path relative to the project when inside it, so a clone elsewhere still matches."""
+    from tutor.paths import PROJECT_ROOT
+
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
+def _remove_old_generations(out_dir: Path, keep: set[str]) -> None:
+    for path in out_dir.iterdir():
+        name = path.name.lstrip(".")
+        generated = name.startswith(("vectors.", "passages.")) and (
+            path.suffix in (".faiss", ".jsonl") or name.endswith(".tmp")
+        )
+        if generated and path.name not in keep:
+            path.unlink(missing_ok=True)
+
+
+# --- load and verify ------------------------------------------------------------------
+
+
+@dataclass
+class LoadedIndex:
+    directory: Path
+    manifest: Manifest
+    faiss_index: Any
+    passages: list[Passage]
+    findings: list[list[dict[str, Any]]]  # per passage, [] when the index has none
+
+    def __post_init__(self) -> None:
+        self._by_id = {p.id: i for i, p in enumerate(self.passages)}
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        return next((d for d in self.manifest.documents if d["id"] == doc_id), {"id": doc_id, "title": doc_id})
+
+    def row(self, passage_id: str) -> int | None:
+        return self._by_id.get(passage_id)
+
+    def vectors(self) -> np.ndarray:
+        """All stored vectors, row i for passage i (a flat index keeps them)."""
+        return self.faiss_index.index.reconstruct_n(0, self.faiss_index.ntotal)
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        k = max(1, min(k, self.faiss_index.ntotal))
+        scores, ids = self.faiss_index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
+        keep = ids[0] >= 0
+        return scores[0][keep], ids[0][keep]
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    index_dir = Path(index_dir)
+    path = index_dir / MANIFEST
+    if not index_dir.exists():
+        raise IndexError_(f"no index at {index_dir}", "build one with `tutor index build`", problem="missing")
+    if not path.is_file():
+        raise IndexError_(f"{index_dir} holds no index (no {MANIFEST})", "build one with `tutor index build`", problem="missing")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        manifest = Manifest.from_dict(data)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError, TypeError) as exc:
+        raise IndexError_(
+            f"the index manifest {path} is corrupt ({exc})", "rebuild with `tutor index build`", problem="corrupt"
+        ) from None
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexError_(
+            f"the index at {index_dir} has format {manifest.format_version}, this tutor reads {FORMAT_VERSION}",
+            "rebuild with `tutor index build`",
+            problem="corrupt",
+        )
+    return manifest
+
+
+def _check_files(index_dir: Path, manifest: Manifest) -> None:
+    for role in ("vectors", "passages"):
+        entry = manifest.files.get(role) or {}
+        path = index_dir / str(entry.get("name", ""))
+        if not entry.get("name") or not path.is_file():
+            raise IndexError_(f"the index at {index_dir} is missing its {role} file", "rebuild with `tutor index build`", problem="corrupt")
+        if sha256_file(path) != entry.get("sha256"):
+            raise IndexError_(
+                f"the index's {role} file {path.name} does not match its manifest (truncated or changed)",
+                "rebuild with `tutor index build`",
+                problem="corrupt",
+            )
+
+
+def load_index(index_dir: Path | None = None) -> LoadedIndex:
+    """Load and integrity-check an index (hashes, counts, dimension)."""
+    from tutor.paths import default_index_dir
+
+    index_dir = Path(index_dir) if index_dir else default_index_dir()
+    manifest = read_manifest(index_dir)
+    _check_files(index_dir, manifest)
+    runtime.configure()
+    import faiss
+
+    runtime.cap_faiss_threads()
+    try:
+        index = faiss.read_index(str(index_dir / manifest.files["vectors"]["name"]))
+    except Exception as exc:  # faiss raises RuntimeError with C++ text
+        raise IndexError_(f"cannot read the index vectors: {str(exc).splitlines()[0]}", "rebuild with `tutor index build`", problem="corrupt") from None
+    passages: list[Passage] = []
+    findings: list[list[dict[str, Any]]] = []
+    try:
+        with open(index_dir / manifest.files["passages"]["name"], encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                findings.append(record.pop("findings", None) or [])
+                passages.append(Passage.from_record(record))
+    except (UnicodeDecodeError, json.JSONDecodeError, TypeError) as exc:
+        raise IndexError_(f"the index's passage records are corrupt ({exc})", "rebuild with `tutor index build`", problem="corrupt") from None
+    if index.ntotal != manifest.passage_count or len(passages) != manifest.passage_count or index.d != manifest.dimension:
+        raise IndexError_(
+            f"the index at {index_dir} is inconsistent: {index.ntotal} vectors, {len(passages)} records, "
+            f"manifest says {manifest.passage_count}",
+            "rebuild with `tutor index build`",
+            problem="corrupt",
+        )
+    return LoadedIndex(index_dir, manifest, index, passages, findings)
+
+
+@dataclass
+class VerifyReport:
+    index_dir: Path
+    ok: bool
+    problems: list[dict[str, str]]  # {"problem": stale|corrupt|model|missing, "message", "hint"}
+    manifest: Manifest | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": str(self.index_dir),
+            "ok": self.ok,
+            "problems": self.problems,
+            "manifest": self.manifest.to_dict() if self.manifest else None,
+        }
+
+
+def verify_index(index_dir: Path, corpus_path: Path | None = None, model: str | None = None) -> VerifyReport:
+    """Check integrity, freshness against the corpus, and the model it was built with."""
+    problems: list[dict[str, str]] = []
+
+    def add(problem: str, message: str, hint: str) -> None:
+        problems.append({"problem": problem, "message": message, "hint": hint})
+
+    manifest: Manifest | None = None
+    try:
+        loaded = load_index(index_dir)
+        manifest = loaded.manifest
+    except IndexError_ as exc:
+        add(exc.problem, exc.message, exc.hint)
+        try:
+            manifest = read_manifest(index_dir)
+        except IndexError_:
+            pass
+        return VerifyReport(Path(index_dir), False, problems, manifest)
+    corpus_path = Path(corpus_path) if corpus_path else _manifest_corpus_path(manifest)
+    try:
+        corpus = open_corpus(corpus_path)
+        if corpus.content_hash != manifest.corpus_hash:
+            add("stale", f"the index is stale: the corpus at {corpus_path} changed since it was built", "rebuild with `tutor index build`")
+    except TutorError as exc:
+        add("stale", f"cannot check the corpus the index was built from: {exc.message}", "pass --corpus PATH")
+    from tutor.embedding import resolve_model, weights_hash
+
+    try:
+        spec = resolve_model(model)
+        if spec.name != manifest.model or weights_hash(spec) != manifest.weights_sha256:
+            add(
+                "model",
+                f"the index was built with model {manifest.model} ({manifest.weights_sha256[:12]}…), "
+                f"not the current {spec.name}",
+                "rebuild with `tutor index build`, or choose that model with --model / TUTOR_MODEL",
+            )
+    except TutorError as exc:
+        add("model", exc.message, exc.hint)
+    return VerifyReport(Path(index_dir), not problems, problems, manifest)
+
+
+def _manifest_corpus_path(manifest: Manifest) -> Path:
+    from tutor.paths import PROJECT_ROOT
+
+    path = Path(manifest.corpus_path)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def check_compatible(loaded: LoadedIndex, embedder: Any) -> None:
+    """Refuse to search an index with vectors from another model."""
+    if loaded.manifest.weights_sha256 != embedder.weights_sha256 or loaded.manifest.dimension != embedder.dimension:
+        raise IndexError_(
+            f"the index at {loaded.directory} was built with model {loaded.manifest.model}, not {embedder.name}",
+            "rebuild it with `tutor index build`, or choose its model with --model / TUTOR_MODEL",
+            problem="model",
+        )
