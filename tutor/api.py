@@ -22,6 +22,8 @@ class Tutor:
         check_compatible(index, embedder)
         self.index = index
         self.embedder = embedder
+        self._engine: Any = None
+        self._checker: Any = None
 
     @classmethod
     def open(cls, index_dir: Path | str | None = None, model: str | None = None, step: Step | None = None) -> "Tutor":
@@ -40,6 +42,46 @@ class Tutor:
         from tutor.search import semantic_search
 
         return semantic_search(self.index, self.embedder, text, k)
+
+    @property
+    def motions(self) -> list[Any]:
+        from tutor.motions import Motion
+
+        return [Motion.from_dict(m) for m in self.index.manifest.motions]
+
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            from tutor.counter import CounterEngine
+
+            self._engine = CounterEngine(self.index, self.embedder, self.motions)
+        return self._engine
+
+    @property
+    def checker(self) -> Any:
+        """The fallacy checker, or None where it is not installed."""
+        if self._checker is None:
+            try:
+                from tutor.fallacy.checker import FallacyChecker
+            except ModuleNotFoundError:
+                return None
+            self._checker = FallacyChecker(self.embedder)
+        return self._checker
+
+    def counter(self, text: str, motion: str | None = None, side: str | None = None, k: int = 5,
+                motion_text: str | None = None) -> dict[str, Any]:
+        """The strongest counter-arguments to `text`, as the JSON the CLI prints."""
+        return self.engine.counter(text, motion, side, k, motion_text)
+
+    def analyze(self, text: str, motion: str | None = None, motion_text: str | None = None) -> dict[str, Any]:
+        findings = self.check(text)["findings"] if text and text.strip() and self.checker else None
+        return self.engine.analyze(text, motion, motion_text, findings)
+
+    def check(self, text: str) -> dict[str, Any]:
+        checker = self.checker
+        if checker is None:
+            return {"text": text, "findings": [], "notes": ["the fallacy checker is not installed"]}
+        return {"text": text, "findings": [f.to_dict() for f in checker.check(text)]}
 
 
 def build_index_with_findings(

@@ -52,12 +52,13 @@ class Manifest:
     tool_version: str
     files: dict[str, dict[str, str]]
     documents: list[dict[str, Any]] = field(default_factory=list)
+    motions: list[dict[str, Any]] = field(default_factory=list)
     annotations: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Manifest":
         known = cls.__dataclass_fields__
-        missing = [k for k in known if k not in data and k not in ("annotations", "documents")]
+        missing = [k for k in known if k not in data and k not in ("annotations", "documents", "motions")]
         if missing:
             raise ValueError(f"missing fields: {', '.join(missing)}")
         return cls(**{k: data[k] for k in known if k in data})
@@ -89,9 +90,13 @@ def build_index(
     batch_size: int = BUILD_BATCH,
 ) -> BuildResult:
     """Embed every passage of the corpus into a new index generation in out_dir."""
+    from tutor.motions import load_motions
+
     started = time.perf_counter()
     out_dir = Path(out_dir)
     corpus = open_corpus(corpus_path, warn=warn)
+    motions_file = corpus.root / "motions.toml" if corpus.root.is_dir() else corpus.root.with_name("motions.toml")
+    motions = [m.to_dict() for m in load_motions(motions_file)]
     ensure_writable_dir(out_dir)
     with exclusive_lock(out_dir / LOCK, f"index build in {out_dir}"):
         if embedder is None:
@@ -144,6 +149,7 @@ def build_index(
                     "passages": {"name": passages_name, "sha256": sha256_file(out_dir / passages_name)},
                 },
                 documents=[_document_summary(d) for d in corpus.documents],
+                motions=motions,
                 annotations=annotation_info or {},
             )
             write_json_atomic(out_dir / MANIFEST, manifest.to_dict())  # the commit point

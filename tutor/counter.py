@@ -1,0 +1,291 @@
+"""The counter-argument engine: passages that oppose the claim the student made.
+
+Nearest neighbours alone hand the student's own claim back (the thread quotes
+each claim right before answering it), so ranking combines four signals:
+
+- relevance: cosine similarity to the argument: aimed at the same claim;
+- opposition: the passage's stance on the motion against the student's side
+  (hand labels where the corpus has them, else the stance estimate), and the
+  reply structure: an answer to a passage that makes the student's claim;
+- strength: reasons and evidence, minus fallacies, insults and bare questions;
+- diversity: maximal marginal relevance, no near-duplicates, never the
+  student's own claim handed back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tutor.corpus.segment import detect_language, sentence_spans
+from tutor.errors import UsageError
+from tutor.index import LoadedIndex
+from tutor.motions import SIDES, Motion, ad_hoc_motion, find_motion
+from tutor.search import source_of
+from tutor.stance import RELEVANCE_FLOOR, StanceEstimate, StanceModel
+from tutor.strength import Strength, argument_strength
+from tutor.text import embeddable, require_argument
+
+OWN_CLAIM = 0.9  # this similar to the argument, a passage is the student's own claim back
+NEAR_DUPLICATE = 0.9
+MMR_LAMBDA = 0.75
+POOL = 60  # candidates considered for the final selection
+OPPOSITION = {"opposite": 1.0, "neutral": 0.3, "unknown": 0.5, "same": 0.0}
+MAX_K = 50
+
+_UNDERCUT = re.compile(
+    r"(doesn't mean|does not mean|not necessarily|conflat\w*|analogy|does not follow|doesn't follow|"
+    r"exceptions? don't|correlation|you cannot point|can't point|double standard|it's not|isn't real|"
+    r"no meaning|is broken|the point is)",
+    re.I,
+)
+_CONCLUSION = re.compile(r"\b(so|therefore|thus|hence|which means|that's why|that is why|this shows|clearly)\b", re.I)
+
+
+def opposite(side: str) -> str:
+    return "con" if side == "pro" else "pro"
+
+
+@dataclass
+class Argument:
+    text: str  # as given
+    clean: str  # what the model read
+    vector: np.ndarray
+    notes: list[str]
+
+
+class CounterEngine:
+    def __init__(self, index: LoadedIndex, embedder: Any, motions: list[Motion]) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.motions = motions
+        self.passages = index.passages
+        self.vectors = index.vectors()
+        self.strengths: list[Strength] = [
+            argument_strength(p.text, f) for p, f in zip(self.passages, index.findings)
+        ]
+        self._reply_rows = [
+            [r for r in (index.row(t) for t in p.reply_to) if r is not None] for p in self.passages
+        ]
+        self._stance_models: dict[str, StanceModel] = {}
+        self._passage_stances: dict[str, list[str]] = {}
+
+    # --- motions and stance ---------------------------------------------------------
+
+    def resolve_motion(self, motion_id: str | None, motion_text: str | None, vector: np.ndarray) -> Motion | None:
+        if motion_id and motion_text:
+            raise UsageError("give either --motion or --motion-text, not both")
+        if motion_text is not None:
+            return ad_hoc_motion(motion_text)
+        if motion_id:
+            return find_motion(self.motions, motion_id)
+        best, best_relevance = None, RELEVANCE_FLOOR
+        for motion in self.motions:
+            relevance = self.stance_model(motion).estimate(vector).relevance
+            if relevance > best_relevance:
+                best, best_relevance = motion, relevance
+        return best
+
+    def stance_model(self, motion: Motion) -> StanceModel:
+        if motion.id not in self._stance_models or self._stance_models[motion.id].motion != motion:
+            labelled = [(i, p.stance[motion.id]) for i, p in enumerate(self.passages) if motion.id in p.stance]
+            rows = [i for i, _ in labelled]
+            self._stance_models[motion.id] = StanceModel(
+                motion, self.embedder, self.vectors[rows] if rows else None, [s for _, s in labelled]
+            )
+        return self._stance_models[motion.id]
+
+    def passage_stances(self, motion: Motion) -> list[str]:
+        """Hand labels where present ('*' = the corpus's own motion), else estimates."""
+        key = f"{motion.id}\0{motion.statement}"
+        if key not in self._passage_stances:
+            model = self.stance_model(motion)
+            estimates = model.estimate_many(self.vectors)
+            self._passage_stances[key] = [
+                p.stance.get(motion.id) or p.stance.get("*") or est.stance
+                for p, est in zip(self.passages, estimates)
+            ]
+        return self._passage_stances[key]
+
+    # --- the argument ------------------------------------------------------------------
+
+    def read_argument(self, text: str) -> Argument:
+        require_argument(text)
+        clean, notes = embeddable(text)
+        language = detect_language(clean)
+        if language not in ("en", "und"):
+            notes.append(f"the text looks like {language}; the model and corpus are English, so results may be weak")
+        vector = self.embedder.encode([clean])[0]
+        return Argument(text, clean, vector, notes)
+
+    def analyze(self, text: str, motion_id: str | None = None, motion_text: str | None = None,
+                findings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        argument = self.read_argument(text)
+        motion = self.resolve_motion(motion_id, motion_text, argument.vector)
+        stance = self.stance_model(motion).estimate(argument.vector) if motion else None
+        strength = argument_strength(argument.text, findings)
+        return {
+            "argument": text,
+            "motion": motion.to_dict() if motion else None,
+            "stance": stance.to_dict() if stance else {"stance": "neutral", "confidence": 0.0, "scores": {}},
+            "strength": strength.to_dict(),
+            "main_claim": main_claim(text),
+            "notes": argument.notes + ([] if motion else ["no motion fits this argument; stance is unknown"]),
+        }
+
+    # --- ranking -----------------------------------------------------------------------
+
+    def counter(
+        self,
+        text: str,
+        motion_id: str | None = None,
+        side: str | None = None,
+        k: int = 5,
+        motion_text: str | None = None,
+    ) -> dict[str, Any]:
+        if k < 1:
+            raise UsageError(f"-k must be at least 1 (got {k})")
+        if side is not None and side not in SIDES:
+            raise UsageError(f"--side must be pro or con (got {side!r})")
+        argument = self.read_argument(text)
+        notes = list(argument.notes)
+        if k > MAX_K:
+            notes.append(f"-k {k} is more than the tutor shows; returning at most {MAX_K}")
+            k = MAX_K
+        motion = self.resolve_motion(motion_id, motion_text, argument.vector)
+        estimate: StanceEstimate | None = None
+        if motion and side is None:
+            estimate = self.stance_model(motion).estimate(argument.vector)
+            side = estimate.stance if estimate.stance in SIDES else None
+            notes.append(
+                f"your side was estimated as {estimate.stance} ({estimate.confidence:.0%} confident); pass --side to set it"
+            )
+        if motion is None:
+            notes.append("no motion fits this argument: counters are ranked by relevance and reply structure only")
+        claim = main_claim(argument.text)
+        selected = self._rank(argument.vector, motion, side, k)
+        counters = [self._card(row, parts, argument, motion, side, claim) for row, parts in selected]
+        if len(counters) < k:
+            notes.append(f"only {len(counters)} passages counter this argument")
+        return {
+            "argument": text,
+            "motion": motion.id if motion else None,
+            "motion_statement": motion.statement if motion else None,
+            "side": side,
+            "side_estimate": estimate.to_dict() if estimate else None,
+            "main_claim": claim,
+            "counters": counters,
+            "notes": notes,
+        }
+
+    def _rank(self, vector: np.ndarray, motion: Motion | None, side: str | None, k: int) -> list[tuple[int, dict[str, float]]]:
+        relevance = self.vectors @ vector
+        stances = self.passage_stances(motion) if motion else None
+        candidates: list[tuple[float, int, dict[str, float]]] = []
+        for row in np.argsort(-relevance)[: max(POOL * 3, k * 4)]:
+            row = int(row)
+            rel = float(relevance[row])
+            if rel >= OWN_CLAIM:
+                continue
+            relation = _relation(stances[row] if stances else None, side)
+            if relation == "same":
+                continue
+            reply = max((float(relevance[t]) for t in self._reply_rows[row]), default=0.0)
+            reply_evidence = max(0.0, (reply - 0.35) / 0.5) if reply > rel - 0.1 else 0.0
+            opposition = max(OPPOSITION[relation], min(1.0, reply_evidence)) if relation != "opposite" else 1.0
+            strength = self.strengths[row].score
+            score = rel * (0.35 + 0.65 * opposition) + 0.15 * min(1.0, reply_evidence) + 0.12 * strength
+            candidates.append((score, row, {"relevance": rel, "opposition": opposition, "strength": strength, "score": score}))
+        candidates.sort(key=lambda c: -c[0])
+        return _diverse(candidates[:POOL], self.vectors, k)
+
+    def _card(self, row: int, parts: dict[str, float], argument: Argument, motion: Motion | None,
+              side: str | None, claim: dict[str, Any]) -> dict[str, Any]:
+        passage = self.passages[row]
+        stance = self.passage_stances(motion)[row] if motion else "unknown"
+        source = source_of(self.index, row)
+        document = self.index.document(passage.doc)
+        source.update({"kind": document.get("kind", ""), "speaker": passage.speaker, "role": passage.role,
+                       "attribution": document.get("attribution", "")})
+        return {
+            "id": passage.id,
+            "text": passage.text,
+            "source": source,
+            "stance": stance,
+            "score": round(parts["score"], 4),
+            "scores": {k: round(parts[k], 4) for k in ("relevance", "opposition", "strength")},
+            "strength": self.strengths[row].to_dict(),
+            "why": self._why(row, parts, motion, side, claim),
+            "fallacies": self.index.findings[row],
+        }
+
+    def _why(self, row: int, parts: dict[str, float], motion: Motion | None, side: str | None,
+             claim: dict[str, Any]) -> dict[str, Any]:
+        passage = self.passages[row]
+        text = passage.text
+        if _UNDERCUT.search(text):
+            how = "undercuts"
+        elif self.strengths[row].reasons and any("figure" in r or "example" in r for r in self.strengths[row].reasons):
+            how = "counter-example"
+        else:
+            how = "rebuts"
+        verb = {"rebuts": "Rebuts", "undercuts": "Undercuts the reasoning behind", "counter-example": "Offers a counter-example to"}[how]
+        claim_text = _shorten(claim["text"], 90)
+        sentence = f'{verb} your claim "{claim_text}"'
+        if motion and side:
+            sentence += f": it argues the {opposite(side)} side of \u201c{motion.statement.rstrip('.')}\u201d"
+        replied = [self.passages[t] for t in self._reply_rows[row]]
+        if replied and parts["opposition"] >= 0.6 and (not motion or not side or parts["relevance"] > 0.3):
+            sentence += f", answering a post that makes a similar point (line {replied[0].line})"
+        return {"attacks": claim_text, "how": how, "text": sentence + "."}
+
+
+def _relation(stance: str | None, side: str | None) -> str:
+    if stance is None or side is None:
+        return "unknown"
+    if stance == "neutral":
+        return "neutral"
+    return "same" if stance == side else "opposite"
+
+
+def _diverse(candidates: list[tuple[float, int, dict[str, float]]], vectors: np.ndarray, k: int) -> list[tuple[int, dict[str, float]]]:
+    """Maximal marginal relevance over the pool; near-duplicates never both."""
+    chosen: list[tuple[int, dict[str, float]]] = []
+    pool = list(candidates)
+    while pool and len(chosen) < k:
+        best_i, best_value = -1, -np.inf
+        for i, (score, row, _parts) in enumerate(pool):
+            overlap = max((float(vectors[row] @ vectors[c]) for c, _ in chosen), default=0.0)
+            if overlap >= NEAR_DUPLICATE:
+                continue
+            value = MMR_LAMBDA * score - (1 - MMR_LAMBDA) * overlap
+            if value > best_value:
+                best_i, best_value = i, value
+        if best_i < 0:
+            break
+        _score, row, parts = pool.pop(best_i)
+        chosen.append((row, parts))
+    return chosen
+
+
+def main_claim(text: str) -> dict[str, Any]:
+    """The sentence that states the argument's conclusion, with its offsets.
+
+    A sentence marked as a conclusion ("so", "therefore") wins; else the first
+    sentence that is not a question.
+    """
+    sentences = sentence_spans(text) or []
+    if not sentences:
+        return {"text": text.strip(), "start": 0, "end": len(text)}
+    statements = [s for s in sentences if not text[s.start : s.end].rstrip().endswith("?")] or sentences
+    marked = [s for s in statements if _CONCLUSION.search(text[s.start : s.end])]
+    chosen = marked[0] if marked and len(statements) > 1 else statements[0]
+    return {"text": text[chosen.start : chosen.end], "start": chosen.start, "end": chosen.end}
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
