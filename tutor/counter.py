@@ -33,7 +33,7 @@ OWN_CLAIM = 0.9  # this similar to the argument, a passage is the student's own 
 NEAR_DUPLICATE = 0.9
 MMR_LAMBDA = 0.75
 POOL = 60  # candidates considered for the final selection
-OPPOSITION = {"opposite": 1.0, "neutral": 0.3, "unknown": 0.5, "same": 0.0}
+OPPOSITION = {"neutral": 0.3, "unknown": 0.5}
 MAX_K = 50
 
 _UNDERCUT = re.compile(
@@ -67,6 +67,7 @@ class CounterEngine:
         self.strengths: list[Strength] = [
             argument_strength(p.text, f) for p, f in zip(self.passages, index.findings)
         ]
+        self._strength = np.array([s.score for s in self.strengths])
         self._reply_rows = [
             [r for r in (index.row(t) for t in p.reply_to) if r is not None] for p in self.passages
         ]
@@ -183,24 +184,29 @@ class CounterEngine:
 
     def _rank(self, vector: np.ndarray, motion: Motion | None, side: str | None, k: int) -> list[tuple[int, dict[str, float]]]:
         relevance = self.vectors @ vector
-        stances = self.passage_stances(motion) if motion else None
-        candidates: list[tuple[float, int, dict[str, float]]] = []
-        for row in np.argsort(-relevance)[: max(POOL * 3, k * 4)]:
-            row = int(row)
-            rel = float(relevance[row])
-            if rel >= OWN_CLAIM:
-                continue
-            relation = _relation(stances[row] if stances else None, side)
-            if relation == "same":
-                continue
-            reply = max((float(relevance[t]) for t in self._reply_rows[row]), default=0.0)
-            reply_evidence = max(0.0, (reply - 0.35) / 0.5) if reply > rel - 0.1 else 0.0
-            opposition = max(OPPOSITION[relation], min(1.0, reply_evidence)) if relation != "opposite" else 1.0
-            strength = self.strengths[row].score
-            score = rel * (0.35 + 0.65 * opposition) + 0.15 * min(1.0, reply_evidence) + 0.12 * strength
-            candidates.append((score, row, {"relevance": rel, "opposition": opposition, "strength": strength, "score": score}))
-        candidates.sort(key=lambda c: -c[0])
-        return _diverse(candidates[:POOL], self.vectors, k)
+        relation = self._relations(motion, side)
+        # An answer to a passage that makes the student's claim counters it.
+        reply = np.array([max((relevance[t] for t in targets), default=0.0) for targets in self._reply_rows])
+        reply_evidence = np.where(reply > relevance - 0.1, np.clip((reply - 0.35) / 0.5, 0.0, 1.0), 0.0)
+        opposition = np.where(relation == 1.0, 1.0, np.maximum(relation, reply_evidence))
+        score = relevance * (0.35 + 0.65 * opposition) + 0.15 * reply_evidence + 0.12 * self._strength
+        allowed = (relevance < OWN_CLAIM) & (relation >= 0.0)
+        rows = np.flatnonzero(allowed)
+        pool = rows[np.argsort(-score[rows])[:POOL]]
+        parts = {
+            int(row): {"relevance": float(relevance[row]), "opposition": float(opposition[row]),
+                       "strength": float(self._strength[row]), "score": float(score[row])}
+            for row in pool
+        }
+        chosen = _diverse(pool, score[pool], self.vectors, k)
+        return [(row, parts[row]) for row in chosen]
+
+    def _relations(self, motion: Motion | None, side: str | None) -> np.ndarray:
+        """Per passage: 1 opposite side, 0.3 neutral, 0.5 unknown, -1 same side (excluded)."""
+        if motion is None or side is None:
+            return np.full(len(self.passages), OPPOSITION["unknown"])
+        stances = np.array(self.passage_stances(motion))
+        return np.where(stances == side, -1.0, np.where(stances == opposite(side), 1.0, OPPOSITION["neutral"]))
 
     def _card(self, row: int, parts: dict[str, float], argument: Argument, motion: Motion | None,
               side: str | None, claim: dict[str, Any]) -> dict[str, Any]:
@@ -243,31 +249,20 @@ class CounterEngine:
         return {"attacks": claim_text, "how": how, "text": sentence + "."}
 
 
-def _relation(stance: str | None, side: str | None) -> str:
-    if stance is None or side is None:
-        return "unknown"
-    if stance == "neutral":
-        return "neutral"
-    return "same" if stance == side else "opposite"
-
-
-def _diverse(candidates: list[tuple[float, int, dict[str, float]]], vectors: np.ndarray, k: int) -> list[tuple[int, dict[str, float]]]:
+def _diverse(pool: np.ndarray, scores: np.ndarray, vectors: np.ndarray, k: int) -> list[int]:
     """Maximal marginal relevance over the pool; near-duplicates never both."""
-    chosen: list[tuple[int, dict[str, float]]] = []
-    pool = list(candidates)
-    while pool and len(chosen) < k:
-        best_i, best_value = -1, -np.inf
-        for i, (score, row, _parts) in enumerate(pool):
-            overlap = max((float(vectors[row] @ vectors[c]) for c, _ in chosen), default=0.0)
-            if overlap >= NEAR_DUPLICATE:
-                continue
-            value = MMR_LAMBDA * score - (1 - MMR_LAMBDA) * overlap
-            if value > best_value:
-                best_i, best_value = i, value
-        if best_i < 0:
-            break
-        _score, row, parts = pool.pop(best_i)
-        chosen.append((row, parts))
+    if not len(pool):
+        return []
+    pooled = vectors[pool]
+    overlap = np.zeros(len(pool))
+    open_ = np.ones(len(pool), dtype=bool)
+    chosen: list[int] = []
+    while open_.any() and len(chosen) < k:
+        value = np.where(open_, MMR_LAMBDA * scores - (1 - MMR_LAMBDA) * overlap, -np.inf)
+        best = int(np.argmax(value))
+        chosen.append(int(pool[best]))
+        overlap = np.maximum(overlap, pooled @ pooled[best])  # k mat-vecs: cheaper than one small gemm
+        open_ &= overlap < NEAR_DUPLICATE
     return chosen
 
 
