@@ -23,6 +23,7 @@ import numpy as np
 from tutor.corpus.segment import detect_language, sentence_spans
 from tutor.errors import UsageError
 from tutor.index import LoadedIndex
+from tutor.lexical import BM25
 from tutor.motions import SIDES, Motion, ad_hoc_motion, find_motion
 from tutor.search import source_of
 from tutor.stance import RELEVANCE_FLOOR, StanceEstimate, StanceModel
@@ -31,9 +32,12 @@ from tutor.text import embeddable, require_argument
 
 OWN_CLAIM = 0.9  # this similar to the argument, a passage is the student's own claim back
 NEAR_DUPLICATE = 0.9
-MMR_LAMBDA = 0.75
+MMR_LAMBDA = 0.9
 POOL = 60  # candidates considered for the final selection
-OPPOSITION = {"neutral": 0.3, "unknown": 0.5}
+OPPOSITION = {"neutral": 0.3, "unknown": 0.5, "unlabelled": 0.4}
+W_LEXICAL = 0.45  # weight of normalised BM25 beside cosine similarity
+W_REPLY = 0.3  # bonus for answering a passage that makes the student's claim
+W_STRENGTH = 0.12
 MAX_K = 50
 
 _UNDERCUT = re.compile(
@@ -68,6 +72,9 @@ class CounterEngine:
             argument_strength(p.text, f) for p, f in zip(self.passages, index.findings)
         ]
         self._strength = np.array([s.score for s in self.strengths])
+        self._lexical = BM25([p.text for p in self.passages])
+        # A corpus labelled by hand: a passage without a label on a motion does not bear on it.
+        self._hand_labelled = [bool(p.stance) for p in self.passages]
         self._reply_rows = [
             [r for r in (index.row(t) for t in p.reply_to) if r is not None] for p in self.passages
         ]
@@ -106,8 +113,8 @@ class CounterEngine:
             model = self.stance_model(motion)
             estimates = model.estimate_many(self.vectors)
             self._passage_stances[key] = [
-                p.stance.get(motion.id) or p.stance.get("*") or est.stance
-                for p, est in zip(self.passages, estimates)
+                p.stance.get(motion.id) or p.stance.get("*") or ("unlabelled" if labelled else est.stance)
+                for p, est, labelled in zip(self.passages, estimates, self._hand_labelled)
             ]
         return self._passage_stances[key]
 
@@ -167,7 +174,7 @@ class CounterEngine:
         if motion is None:
             notes.append("no motion fits this argument: counters are ranked by relevance and reply structure only")
         claim = main_claim(argument.text)
-        selected = self._rank(argument.vector, motion, side, k)
+        selected = self._rank(argument.vector, argument.clean, motion, side, k)
         counters = [self._card(row, parts, argument, motion, side, claim) for row, parts in selected]
         if len(counters) < k:
             notes.append(f"only {len(counters)} passages counter this argument")
@@ -182,19 +189,22 @@ class CounterEngine:
             "notes": notes,
         }
 
-    def _rank(self, vector: np.ndarray, motion: Motion | None, side: str | None, k: int) -> list[tuple[int, dict[str, float]]]:
-        relevance = self.vectors @ vector
+    def _rank(self, vector: np.ndarray, text: str, motion: Motion | None, side: str | None, k: int) -> list[tuple[int, dict[str, float]]]:
+        dense = self.vectors @ vector
+        lexical = self._lexical.scores(text)
+        # Hybrid relevance: the dense topic match, sharpened by shared rare words.
+        relevance = dense + W_LEXICAL * lexical / max(float(lexical.max()), 1.0)
         relation = self._relations(motion, side)
         # An answer to a passage that makes the student's claim counters it.
-        reply = np.array([max((relevance[t] for t in targets), default=0.0) for targets in self._reply_rows])
-        reply_evidence = np.where(reply > relevance - 0.1, np.clip((reply - 0.35) / 0.5, 0.0, 1.0), 0.0)
+        reply = np.array([max((dense[t] for t in targets), default=0.0) for targets in self._reply_rows])
+        reply_evidence = np.where(reply > dense - 0.1, np.clip((reply - 0.35) / 0.4, 0.0, 1.0), 0.0)
         opposition = np.where(relation == 1.0, 1.0, np.maximum(relation, reply_evidence))
-        score = relevance * (0.35 + 0.65 * opposition) + 0.15 * reply_evidence + 0.12 * self._strength
-        allowed = (relevance < OWN_CLAIM) & (relation >= 0.0)
+        score = relevance * (0.35 + 0.65 * opposition) + W_REPLY * reply_evidence + W_STRENGTH * self._strength
+        allowed = (dense < OWN_CLAIM) & (relation >= 0.0)
         rows = np.flatnonzero(allowed)
         pool = rows[np.argsort(-score[rows])[:POOL]]
         parts = {
-            int(row): {"relevance": float(relevance[row]), "opposition": float(opposition[row]),
+            int(row): {"relevance": float(dense[row]), "opposition": float(opposition[row]),
                        "strength": float(self._strength[row]), "score": float(score[row])}
             for row in pool
         }
@@ -206,7 +216,8 @@ class CounterEngine:
         if motion is None or side is None:
             return np.full(len(self.passages), OPPOSITION["unknown"])
         stances = np.array(self.passage_stances(motion))
-        return np.where(stances == side, -1.0, np.where(stances == opposite(side), 1.0, OPPOSITION["neutral"]))
+        other = np.where(stances == "unlabelled", OPPOSITION["unlabelled"], OPPOSITION["neutral"])
+        return np.where(stances == side, -1.0, np.where(stances == opposite(side), 1.0, other))
 
     def _card(self, row: int, parts: dict[str, float], argument: Argument, motion: Motion | None,
               side: str | None, claim: dict[str, Any]) -> dict[str, Any]:

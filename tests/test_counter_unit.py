@@ -1,0 +1,122 @@
+"""Counter engine rules on a small hand-made index (fake embedder: fast)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tutor.counter import CounterEngine, main_claim
+from tutor.errors import UsageError
+from tutor.index import build_index, load_index
+from tutor.motions import Motion
+
+from conftest import FakeEmbedder
+
+MOTION = Motion(
+    id="uniforms",
+    statement="School uniforms should be compulsory.",
+    pro="Uniforms help pupils.",
+    con="Uniforms harm pupils.",
+    pro_claims=("uniforms reduce bullying about clothes",),
+    con_claims=("uniforms suppress self expression",),
+)
+
+ROWS = [
+    {"id": "pro1", "text": "Uniforms reduce bullying about clothes because everyone wears the same thing.", "stance": {"uniforms": "pro"}},
+    {"id": "pro2", "text": "Uniforms reduce bullying about clothes and save time every morning.", "stance": {"uniforms": "pro"}},
+    {"id": "con1", "text": "Uniforms do not reduce bullying; bullies simply pick on shoes and phones instead.", "stance": {"uniforms": "con"}, "reply_to": "pro1"},
+    {"id": "con2", "text": "Uniforms do not reduce bullying; bullies simply pick on shoes and phones instead!", "stance": {"uniforms": "con"}},
+    {"id": "con3", "text": "Uniforms cost poor families money they do not have, in 2019 about 200 dollars.", "stance": {"uniforms": "con"}},
+    {"id": "neu1", "text": "Bullying about clothes is studied in many schools across Europe.", "stance": {"uniforms": "neutral"}},
+    {"id": "off1", "text": "The city bus timetable changes in winter.", "stance": {}},
+]
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> CounterEngine:
+    corpus = tmp_path / "uniforms.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in ROWS) + "\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "idx", embedder=FakeEmbedder())
+    return CounterEngine(load_index(tmp_path / "idx"), FakeEmbedder(), [MOTION])
+
+
+def ids(result) -> list[str]:
+    return [c["id"] for c in result["counters"]]
+
+
+def test_never_the_same_side_nor_the_students_own_claim(engine):
+    result = engine.counter("Uniforms reduce bullying about clothes.", "uniforms", "pro", k=5)
+    assert not {"pro1", "pro2"} & set(ids(result))
+    assert ids(result)[0] in {"con1", "con2"}
+    own = engine.counter(ROWS[2]["text"], "uniforms", "pro", k=5)  # typing a passage's exact text
+    assert "con1" not in ids(own)
+
+
+def test_near_duplicates_never_both(engine):
+    result = engine.counter("Uniforms reduce bullying about clothes.", "uniforms", "pro", k=5)
+    assert len({"con1", "con2"} & set(ids(result))) == 1
+
+
+def test_reply_structure_raises_a_direct_answer(engine):
+    result = engine.counter("Uniforms reduce bullying about clothes because everyone dresses alike.", "uniforms", "pro", k=5)
+    first = result["counters"][0]
+    assert first["id"] == "con1"  # it answers pro1, which makes the student's claim
+    assert "answering a post" in first["why"]["text"]
+
+
+def test_json_shape(engine):
+    result = engine.counter("Uniforms reduce bullying about clothes.", "uniforms", "pro", k=2)
+    assert set(result) >= {"argument", "motion", "side", "counters", "notes", "main_claim"}
+    card = result["counters"][0]
+    assert set(card) >= {"id", "text", "source", "stance", "score", "scores", "why", "fallacies"}
+    assert set(card["source"]) >= {"doc", "title", "line", "start", "end"}
+    assert set(card["scores"]) == {"relevance", "opposition", "strength"}
+    assert card["stance"] == "con" and card["why"]["how"] in {"rebuts", "undercuts", "counter-example"}
+    scores = [c["score"] for c in result["counters"]]
+    assert len(scores) == 2
+
+
+@pytest.mark.parametrize("k", [0, -3])
+def test_k_must_be_positive(engine, k):
+    with pytest.raises(UsageError, match="-k must be at least 1"):
+        engine.counter("Uniforms reduce bullying.", "uniforms", "pro", k=k)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "\x1b[31m\x1b[0m"])
+def test_empty_arguments_are_refused(engine, text):
+    with pytest.raises(UsageError, match="empty"):
+        engine.counter(text, "uniforms", "pro")
+
+
+def test_unknown_motion_and_bad_side(engine):
+    with pytest.raises(UsageError, match="unknown motion 'nope'"):
+        engine.counter("Uniforms reduce bullying.", "nope", "pro")
+    with pytest.raises(UsageError, match="--side must be pro or con"):
+        engine.counter("Uniforms reduce bullying.", "uniforms", "maybe")
+
+
+def test_hostile_text_gets_notes_not_errors(engine):
+    long_text = "Uniforms reduce bullying. " * 5000  # 130,000 characters
+    result = engine.counter(long_text, "uniforms", "pro")
+    assert any("first 100,000 characters" in n for n in result["notes"])
+    escaped = engine.counter("Uniforms \x1b[2J\x07reduce [red]bullying[/] [@click=app.quit]x[/]", "uniforms", "pro")
+    assert any("escape sequences" in n for n in escaped["notes"])
+    assert escaped["argument"].startswith("Uniforms \x1b[2J")  # the argument is echoed as given
+    other = engine.counter("校服可以减少欺凌。", "uniforms", "pro")
+    assert any("looks like zh" in n for n in other["notes"])
+
+
+def test_large_k_is_capped_with_a_note(engine):
+    result = engine.counter("Uniforms reduce bullying about clothes.", "uniforms", "pro", k=500)
+    assert any("at most 50" in n for n in result["notes"]) or len(result["counters"]) <= 50
+    assert any("only" in n and "passages counter" in n for n in result["notes"])
+
+
+def test_main_claim_prefers_the_conclusion():
+    text = "Everyone wears the same clothes. So uniforms reduce bullying. Isn't that obvious?"
+    claim = main_claim(text)
+    assert claim["text"] == "So uniforms reduce bullying."
+    assert text[claim["start"] : claim["end"]] == claim["text"]
+    assert main_claim("Why do we even have rules?")["text"] == "Why do we even have rules?"
