@@ -14,10 +14,14 @@ from typing import Any
 
 from tutor.corpus.segment import sentence_spans, word_count
 
-_REASON = re.compile(r"\b(because|since|as a result|therefore|thus|hence|so that|which is why|that's why|that is why|the reason)\b", re.I)
+_REASON = re.compile(
+    r"\b(because|since|as a result|therefore|thus|hence|so that|which is why|that's why|that is why|the reason|"
+    r"so(?! much| many| far| long| what| called)(?=\s+\w+\s+\w+))\b",
+    re.I,
+)
 _CAUSAL = re.compile(r"\b(leads? to|led to|caus(e|es|ed)|drives?|drove|results? in|contribut(e|es|ed) to|allow(s|ed|ing)?|enabl(e|es|ed))\b", re.I)
 _EXAMPLE = re.compile(r"\b(for example|for instance|such as|like [A-Z]|e\.g\.|in \d{4})\b")
-_FIGURE = re.compile(r"(\$\s?\d|\d+(\.\d+)?\s?%|\b\d{1,3}(,\d{3})+\b|\b\d+(\.\d+)?\s?(million|billion|thousand|yen|dollars)\b|\b(19|20)\d{2}\b)", re.I)
+_FIGURE = re.compile(r"(\$\s?\d|\d+(\.\d+)?\s?%|\b\d{1,3}(,\d{3})+\b|\b\d+(\.\d+)?\s?(million|billion|thousand|yen|dollars)\b|\b(19|20)\d{2}\b|\b(millions|billions|thousands)\b)", re.I)
 _INSULT = re.compile(
     r"\b(stupid|idiot\w*|illitera\w*|moron\w*|sheep|dumb|brain-?wash\w*|cuddly little dogs|chihuahuas|"
     r"kicking your own ass|kick your own ass|lolol|lol|shut up|less intelligent|sycophants?|garbage)\b",

@@ -1,0 +1,128 @@
+"""`tutor counter`, `analyze`, `motions` and `sources` end to end: real model, shipped index."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tutor.cli import main
+
+pytestmark = pytest.mark.e2e
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def one_line_error(result, fragment: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], result.stderr
+
+
+def test_motions_lists_the_three_motions():
+    data = json.loads(run("motions", "--json").stdout)
+    ids = {m["id"] for m in data["motions"]}
+    assert ids == {"soft_power_real", "entertainment_soft_power", "state_approval"}
+    assert "motion" not in run("motions").stderr
+
+
+def test_counter_json_matches_the_documented_shape():
+    result = run("counter", "Companies spend billions on PR, so being liked must matter for countries too.",
+                 "--motion", "soft_power_real", "--side", "pro", "-k", "3", "--json")
+    data = json.loads(result.stdout)
+    assert data["motion"] == "soft_power_real" and data["side"] == "pro"
+    assert len(data["counters"]) == 3
+    for card in data["counters"]:
+        assert set(card) >= {"id", "text", "source", "stance", "score", "scores", "why", "fallacies"}
+        assert set(card["source"]) >= {"doc", "title", "line", "start", "end"}
+        assert card["stance"] != "pro"
+        assert card["why"]["text"]
+    # The thread answers exactly this analogy ("your analogy is broken").
+    assert "thread:32.1" in [c["id"] for c in data["counters"]]
+
+
+def test_counter_text_output_attributes_the_thread():
+    result = run("counter", "Soft power is fake, only armies and money matter.", "--motion", "soft_power_real",
+                 "--side", "con", "-k", "2")
+    assert result.exit_code == 0
+    assert "why:" in result.stdout and "line" in result.stdout
+
+
+def test_counter_batch_keeps_order_and_survives_a_bad_line(tmp_path):
+    lines = [{"text": "TikTok proves China has soft power."}, {"text": "   "}, {"text": "Games need state approval to protect kids."}]
+    batch = tmp_path / "in.jsonl"
+    batch.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    out = [json.loads(line) for line in run("counter", "--batch", str(batch), "-k", "2").stdout.splitlines()]
+    assert [o["argument"] for o in out] == [x["text"] for x in lines]
+    assert "error" in out[1] and out[1]["line"] == 2
+    assert len(out[0]["counters"]) == 2 and len(out[2]["counters"]) == 2
+
+
+def test_counter_batch_rejects_invalid_json(tmp_path):
+    batch = tmp_path / "bad.jsonl"
+    batch.write_text('{"text": "fine"}\n{oops\n', encoding="utf-8")
+    result = run("counter", "--batch", str(batch))
+    assert result.exit_code == 1 and "bad.jsonl:2: invalid JSON" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["counter", ""], "empty"),
+        (["counter", "  \n "], "empty"),
+        (["counter", "x y z", "--motion", "nope"], "unknown motion 'nope'"),
+        (["counter", "soft power", "-k", "0"], "-k must be at least 1"),
+        (["counter", "soft power", "-k", "-4"], "-k must be at least 1"),
+        (["analyze", "soft power", "--motion", "soft_power_real", "--motion-text", "x"], "not both"),
+        (["sources", "--doc", "nope"], "unknown document"),
+    ],
+)
+def test_bad_input_is_a_one_line_error(args, fragment):
+    one_line_error(run(*args), fragment)
+
+
+def test_counter_reads_stdin_and_notes_strange_text():
+    text = "\x1b[31mK-pop\x1b[0m is [red]soft power[/] [@click=app.quit]x[/] \x07"
+    data = json.loads(run("counter", "-", "--json", input=text).stdout)
+    assert data["argument"] == text
+    assert any("escape sequences" in n for n in data["notes"])
+    long_data = json.loads(run("counter", "-", "--json", "-k", "1", input="soft power is real " * 6000).stdout)
+    assert any("100,000" in n for n in long_data["notes"]) and long_data["counters"]
+    chinese = json.loads(run("counter", "软实力是真实的国家力量", "--json", "-k", "1").stdout)
+    assert any("looks like zh" in n for n in chinese["notes"])
+
+
+def test_analyze_reports_stance_strength_and_claim():
+    text = "K-pop earned Korea billions and got BTS a speech at the UN, so pop culture clearly is soft power."
+    data = json.loads(run("analyze", text, "--motion", "entertainment_soft_power", "--json").stdout)
+    assert data["stance"]["stance"] in {"pro", "con", "neutral"} and 0 <= data["stance"]["confidence"] <= 1
+    assert data["strength"]["score"] > 0.5 and data["strength"]["reasons"]
+    assert data["main_claim"]["text"].startswith("K-pop earned Korea billions")
+    free = json.loads(run("analyze", "Strict censorship makes games worse.", "--motion-text",
+                          "Governments should censor games.", "--json").stdout)
+    assert free["motion"]["id"] == "custom"
+
+
+def test_sources_lists_passages_with_stances():
+    data = json.loads(run("sources", "--doc", "essay", "--json").stdout)
+    assert data["passages"] and all(p["source"]["doc"] == "essay" for p in data["passages"])
+    assert data["passages"][0]["stance"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=300))
+def test_counter_never_crashes_on_hostile_text(shipped_tutor, text):
+    from tutor.errors import UsageError
+
+    try:
+        result = shipped_tutor.counter(text, k=3)
+    except UsageError as exc:
+        assert "empty" in exc.message
+        return
+    assert len(result["counters"]) <= 3
+    json.dumps(result)
