@@ -283,64 +283,53 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _paragraphs(text: str, meta: dict[str, Any], kind: str) -> list[_Paragraph]:
-    """Paragraph spans with their 1-based first line, skipping structure lines."""
+    """Paragraph spans with their 1-based first line; structure lines are left out.
+
+    Title, bio and skipped lines are dropped; headings close a paragraph and
+    name the section of what follows. A forum thread is one paragraph a line,
+    other documents one paragraph a block of lines between blank lines.
+    """
     body_start = int(meta.get("_body_start", 0))
     starts = _line_starts(text)
-    lines = [(n + 1, s, _line_end(text, s)) for n, s in enumerate(starts) if s >= body_start]
     by_lines = meta.get("paragraphs", "lines" if kind == "forum_thread" else "blocks") == "lines"
-    title_line = meta.get("title_line")
+    dropped = {meta.get("title_line")} | set(meta.get("skip_lines", [])) | set(meta.get("bio_lines", []))
     headings = set(meta.get("heading_lines", []))
-    skipped = set(meta.get("skip_lines", [])) | set(meta.get("bio_lines", []))
-    explicit_structure = "heading_lines" in meta or "title_line" in meta
-    blocks: list[list[tuple[int, int, int]]] = []
-    current: list[tuple[int, int, int]] = []
-    section = ""
+    guess_headings = "heading_lines" not in meta and "title_line" not in meta and kind != "forum_thread"
+
     out: list[_Paragraph] = []
+    block: list[tuple[int, int, int]] = []  # (line number, start, end) of the open paragraph
+    section = ""
+    lead_in: _Paragraph | None = None
 
     def close() -> None:
-        nonlocal current
-        if current:
-            blocks.append(current)
-            current = []
-
-    for number, start, end in lines:
-        line_text = text[start:end]
-        if not line_text.strip():
-            close()
-            continue
-        if number == title_line or number in skipped:
-            close()
-            continue
-        is_heading = number in headings or line_text.lstrip().startswith("#") or (
-            not explicit_structure and kind != "forum_thread" and _looks_like_heading(text, starts, number, start, end)
-        )
-        if is_heading:
-            close()
-            blocks.append([(number, start, end, "heading")])  # type: ignore[list-item]
-            continue
-        if by_lines:
-            close()
-            current = [(number, start, end)]
-            close()
-        else:
-            current.append((number, start, end))
-    close()
-    pending: _Paragraph | None = None
-    for block in blocks:
-        if len(block[0]) == 4:  # a heading: remember it as the section name
-            number, start, end, _ = block[0]  # type: ignore[misc]
-            section = text[start:end].lstrip("#").strip()
-            pending = None
-            continue
+        nonlocal block, lead_in
+        if not block:
+            return
         first, last = block[0], block[-1]
         paragraph = _Paragraph(first[0], Span(first[1], last[2]), section)
-        if pending is not None:  # a lead-in such as "Once again:" joins this paragraph
-            paragraph = _Paragraph(pending.line, Span(pending.span.start, paragraph.span.end), section)
-            out.pop()
-            pending = None
+        if lead_in is not None:  # "Once again:" joins the paragraph it introduces
+            out.remove(lead_in)
+            paragraph = _Paragraph(lead_in.line, Span(lead_in.span.start, paragraph.span.end), section)
         out.append(paragraph)
-        if is_lead_in(text[first[1] : last[2]]):
-            pending = paragraph
+        lead_in = paragraph if is_lead_in(text[first[1] : last[2]]) else None
+        block = []
+
+    for index, start in enumerate(starts):
+        number, end = index + 1, _line_end(text, start)
+        line = text[start:end]
+        if start < body_start or not line.strip() or number in dropped:
+            close()
+            continue
+        if number in headings or line.lstrip().startswith("#") or (
+            guess_headings and _looks_like_heading(text, starts, number, start, end)
+        ):
+            close()
+            section, lead_in = line.lstrip("#").strip(), None
+            continue
+        block.append((number, start, end))
+        if by_lines:
+            close()
+    close()
     return out
 
 
