@@ -1,0 +1,323 @@
+"""Check a text for fallacies: rules mark spans, a classifier on the sentence
+embeddings weighs them, and a finding is reported only above its type's
+threshold (precision first; "no fallacy found" is the normal answer).
+
+Every offset is into the original text: units come from the offset-exact
+sentence splitter and nothing is normalised before matching.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from tutor.corpus.segment import Span, sentence_spans
+from tutor.errors import ModelError, UsageError
+from tutor.fallacy import equivocation as eq
+from tutor.fallacy import model as fmodel
+from tutor.fallacy.catalog import get_type
+from tutor.fallacy.rules import RuleHit, rule_hits
+
+MAX_UNIT_CHARS = 400  # longer "sentences" (no punctuation) are cut at whitespace
+DEFAULT_THRESHOLD = 0.6
+EQUIVOCATION_THRESHOLD = 0.7
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+@dataclass
+class Finding:
+    type: str
+    label: str
+    start: int
+    end: int
+    quote: str
+    confidence: float
+    explanation: str
+    suggestion: str
+    subtype: str | None = None
+    marker: dict[str, Any] | None = None  # the phrase a rule matched, when one did
+    text_index: int | None = None  # check_debate: which text the (first) use stands in
+    other: dict[str, Any] | None = None  # equivocation: the second use
+    senses: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "type": self.type,
+            "label": self.label,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "confidence": round(float(self.confidence), 3),
+            "explanation": self.explanation,
+            "suggestion": self.suggestion,
+        }
+        if self.subtype:
+            data["subtype"] = self.subtype
+        if self.marker:
+            data["marker"] = self.marker
+        if self.text_index is not None:
+            data["text_index"] = self.text_index
+        if self.other:
+            data["other"] = self.other
+        if self.senses:
+            data["senses"] = list(self.senses)
+        return data
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+_NOT_NOUN = r"(?!(?:is|are|was|were|has|have|had|should|can|will|would|and|but|so|because|that|which|like)\b)"
+_TARGET = re.compile(
+    r"\b((?:your|his|her|their|the)\s+(?:[\w-]+\s+){0,2}?(?:argument|analogy|point|claim|view|opinion|post|analysis|"
+    r"examples?|figures|numbers|plan|report|study|case|criticism|complaint|advice|review|account|warning|proposal|"
+    r"ramblings))(?:\s+(about|on|of|for|against)\s+(" + _NOT_NOUN + r"[\w'-]+(?:\s+" + _NOT_NOUN + r"[\w'-]+)?))?",
+    re.IGNORECASE,
+)
+_ABOUT = re.compile(r"\b(?:about|on|over|regarding)\s+((?:the\s+)?" + _NOT_NOUN + r"[\w'-]+(?:\s+" + _NOT_NOUN + r"[\w'-]+)?)", re.IGNORECASE)
+
+
+def _target(sentence: str) -> str:
+    """What is being argued about, for 'instead of the claim about X'."""
+    match = _TARGET.search(sentence)
+    if match:
+        what = match.group(1).strip()
+        if match.group(3):
+            what += f" {match.group(2).lower()} " + match.group(3).strip().rstrip(".,;?!")
+        return f'"{_clip(what, 50)}"'
+    match = _ABOUT.search(sentence)
+    if match:
+        return f"the claim about {_clip(match.group(1).strip().rstrip('.,;?!'), 40)}"
+    return "the claim itself"
+
+
+def explain(type_id: str, sentence: str, marker: str | None, subtype: str | None) -> tuple[str, str]:
+    """(explanation, suggestion) specific to this sentence."""
+    fallacy = get_type(type_id)
+    m = f'"{_clip(marker, 60)}"' if marker else None
+    s = f'"{_clip(sentence, 90)}"'
+    if type_id == "ad_hominem":
+        target = _target(sentence)
+        if subtype == "circumstantial":
+            what = m or "the speaker's motives or situation"
+            text = f"It points at the person's motives or situation ({what}) instead of answering {target}; a biased source can still be right."
+        else:
+            what = m or "an insult"
+            text = f"It attacks the person ({what}) instead of the claim: {target} is left unanswered."
+        return text, f"Drop the personal remark and show what is wrong with {target}: which premise is false, or which step does not follow."
+    templates = {
+        "straw_man": f"It restates the other side as {m or s}, a more extreme position than the one argued, and answers that instead.",
+        "false_dilemma": f"It offers only two options ({m or s}) when others exist, so the conclusion is forced by leaving them out.",
+        "hasty_generalization": f"It makes a sweeping claim ({m or s}) about a whole group or class from few or no cases.",
+        "appeal_to_authority": f"It rests the claim on who said it ({m or s}) rather than on evidence, and the person's expertise on this question is not shown.",
+        "appeal_to_popularity": f"It treats how many people believe or do something ({m or s}) as proof that it is true or good.",
+        "appeal_to_tradition": f"It argues from age or habit ({m or s}): that something has long been done does not show it is right now.",
+        "appeal_to_nature": f"It takes 'natural' or 'unnatural' ({m or s}) as proof of good or bad, without showing the actual effects.",
+        "appeal_to_emotion": f"It asks for agreement by stirring feeling ({m or s}) in place of reasons for the claim.",
+        "slippery_slope": f"It predicts a chain of consequences ({m or s}) without evidence that each step would follow.",
+        "tu_quoque": f"It dismisses the point by accusing the speaker of the same thing ({m or s}); inconsistency does not make the point false.",
+        "whataboutism": f"It deflects to a different wrong ({m or s}) instead of answering the criticism that was made.",
+        "circular_reasoning": f"The reason given restates the conclusion ({m or s}), so the argument assumes what it should prove.",
+        "no_true_scotsman": f"It saves a generalization by redefining the group ({m or s}) so counter-examples no longer count.",
+        "false_cause": f"It infers cause from sequence or co-occurrence ({m or s}) without ruling out chance or other causes.",
+        "false_analogy": f"It compares two things ({m or s}) that differ in exactly the respects the conclusion depends on.",
+        "loaded_question": f"The question ({m or s}) presupposes a contested claim, so any direct answer concedes it.",
+        "red_herring": f"It brings in a point ({m or s}) that does not bear on the question being argued.",
+        "burden_shifting": f"It asks the other side to disprove the claim ({m or s}) instead of supporting it; no disproof is not proof.",
+    }
+    return templates.get(type_id, f"{fallacy.definition} ({s})"), fallacy.repair
+
+
+class FallacyChecker:
+    """Rules plus classifier. Pass `embedder` (anything with .encode/.dimension/.name)
+    to reuse one the caller already holds, or a fake one in tests; `classifier`
+    to replace the shipped weights (tests); `thresholds` to override per type."""
+
+    def __init__(self, embedder: Any = None, classifier: fmodel.Classifier | None = None,
+                 thresholds: dict[str, float] | None = None, check_model_name: bool = True) -> None:
+        self._embedder = embedder
+        self._classifier = classifier
+        self._thresholds = dict(thresholds or {})
+        self._check_model_name = check_model_name
+
+    # -- lazy parts -------------------------------------------------------
+    @property
+    def classifier(self) -> fmodel.Classifier:
+        if self._classifier is None:
+            self._classifier = fmodel.load()
+        return self._classifier
+
+    @property
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            from tutor.embedding import load_embedder
+
+            self._embedder = load_embedder(self.classifier.manifest.get("model"))
+        if self._check_model_name:
+            expected = self.classifier.manifest.get("model")
+            name = getattr(self._embedder, "name", None)
+            if expected and name != expected:
+                raise ModelError(
+                    f"the fallacy classifier was trained on {expected} embeddings, not {name}",
+                    "use the default model or retrain with `python -m tutor.fallacy.train`",
+                )
+        return self._embedder
+
+    def threshold(self, type_id: str) -> float:
+        if type_id in self._thresholds:
+            return self._thresholds[type_id]
+        if type_id == "equivocation":
+            return float(self.classifier.thresholds.get("equivocation", EQUIVOCATION_THRESHOLD))
+        return float(self.classifier.thresholds.get(type_id, DEFAULT_THRESHOLD))
+
+    # -- units ------------------------------------------------------------
+    def units(self, text: str) -> list[Span]:
+        """The sentence units that are classified (only those with letters)."""
+        _require_text(text)
+        out: list[Span] = []
+        for span in sentence_spans(text):
+            for piece in _cut(text, span):
+                if _LETTER.search(text, piece.start, piece.end):
+                    out.append(piece)
+        return out
+
+    # -- checking ---------------------------------------------------------
+    def check(self, text: str, unit_vectors: np.ndarray | None = None) -> list[Finding]:
+        units = self.units(text)
+        if not units:
+            return []
+        vectors = self._vectors(text, units, unit_vectors)
+        findings = self._classify(text, units, vectors)
+        findings.extend(self._equivocations([text], [units], single=True))
+        return sorted(findings, key=lambda f: (f.start, f.end, f.type))
+
+    def check_many(self, texts: Sequence[str], batch_size: int = 64) -> list[list[Finding]]:
+        """Check many texts, encoding all their units in shared batches."""
+        all_units = [self.units(t) for t in texts]
+        flat = [t[u.start : u.end] for t, units in zip(texts, all_units) for u in units]
+        if not flat:
+            return [[] for _ in texts]
+        vectors = self.embedder.encode(flat, batch_size=batch_size) if flat else None
+        results: list[list[Finding]] = []
+        row = 0
+        for text, units in zip(texts, all_units):
+            block = vectors[row : row + len(units)]
+            row += len(units)
+            results.append(self.check(text, unit_vectors=block) if units else [])
+        return results
+
+    def check_debate(self, texts: Sequence[str]) -> list[Finding]:
+        """Equivocation across turns: findings carry the index of the text of each use."""
+        for text in texts:
+            _require_text(text)
+        units = [self.units(t) for t in texts]
+        return self._equivocations(list(texts), units, single=False)
+
+    # -- internals --------------------------------------------------------
+    def _vectors(self, text: str, units: list[Span], given: np.ndarray | None) -> np.ndarray:
+        if given is None:
+            return np.asarray(self.embedder.encode([text[u.start : u.end] for u in units]), dtype=np.float32)
+        vectors = np.asarray(given, dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[0] != len(units):
+            raise UsageError(
+                f"unit_vectors has shape {vectors.shape}, expected ({len(units)}, dimension)",
+                "encode exactly the texts of checker.units(text), in order",
+            )
+        return vectors
+
+    def _classify(self, text: str, units: list[Span], vectors: np.ndarray) -> list[Finding]:
+        hits_per_unit = [rule_hits(text, u.start, u.end) for u in units]
+        rules = np.zeros((len(units), len(fmodel.SENTENCE_TYPES)), dtype=np.float32)
+        index = {t: i for i, t in enumerate(fmodel.SENTENCE_TYPES)}
+        for row, hits in enumerate(hits_per_unit):
+            for hit in hits:
+                rules[row, index[hit.type]] = 1.0
+        probs = self.classifier.predict_proba(fmodel.features(vectors, rules))
+        classes = self.classifier.classes
+        findings: list[Finding] = []
+        for row, unit in enumerate(units):
+            for col, type_id in enumerate(classes):
+                if type_id == "none":
+                    continue
+                p = float(probs[row, col])
+                if p < self.threshold(type_id):
+                    continue
+                findings.append(self._finding(text, unit, type_id, p, [h for h in hits_per_unit[row] if h.type == type_id]))
+        return findings
+
+    def _finding(self, text: str, unit: Span, type_id: str, p: float, hits: list[RuleHit]) -> Finding:
+        sentence = text[unit.start : unit.end]
+        hit = max(hits, key=lambda h: h.end - h.start) if hits else None
+        marker = None
+        subtype = None
+        if hit is not None:
+            marker = {"start": hit.start, "end": hit.end, "quote": text[hit.start : hit.end], "rule": hit.rule}
+            subtype = hit.subtype
+        if type_id == "ad_hominem" and subtype is None:
+            subtype = "abusive"
+        explanation, suggestion = explain(type_id, sentence, marker["quote"] if marker else None, subtype)
+        return Finding(
+            type=type_id, label=get_type(type_id).label, start=unit.start, end=unit.end, quote=sentence,
+            confidence=p, explanation=explanation, suggestion=suggestion,
+            subtype=subtype if type_id == "ad_hominem" else None, marker=marker,
+        )
+
+    def _equivocations(self, texts: list[str], units: list[list[Span]], single: bool) -> list[Finding]:
+        uses: list[eq.Use] = []
+        for index, (text, spans) in enumerate(zip(texts, units)):
+            uses.extend(eq.find_uses(text, spans, index))
+        threshold = self.threshold("equivocation")
+        findings = []
+        for shift in eq.find_shifts(uses):
+            if shift.confidence < threshold:
+                continue
+            a, b = shift.first, shift.second
+            ta, tb = texts[a.text_index], texts[b.text_index]
+            qa, qb = ta[a.start : a.end], tb[b.start : b.end]
+            where = "" if single else (" in the same text" if a.text_index == b.text_index else f" (text {a.text_index} and text {b.text_index})")
+            explanation = (
+                f'The key term "{shift.term}" shifts meaning{where}: "{_clip(qa, 40)}" is used as {a.sense}, '
+                f'but "{_clip(qb, 40)}" as {b.sense}; a step that holds for one sense is applied to the other.'
+            )
+            findings.append(Finding(
+                type="equivocation", label=get_type("equivocation").label, start=a.start, end=a.end, quote=qa,
+                confidence=shift.confidence, explanation=explanation,
+                suggestion=f'Define "{shift.term}" once and keep to it, or use separate words for the two senses and check each step again.',
+                text_index=None if single else a.text_index,
+                other={"start": b.start, "end": b.end, "quote": qb, "sense": b.sense, "text_index": b.text_index},
+                senses=[a.sense, b.sense],
+            ))
+        return findings
+
+
+def _require_text(text: Any) -> None:
+    if not isinstance(text, str):
+        raise UsageError(f"expected text, got {type(text).__name__}", "pass a string")
+
+
+def _cut(text: str, span: Span) -> list[Span]:
+    """Split an over-long unit at whitespace so each piece is at most MAX_UNIT_CHARS."""
+    if span.end - span.start <= MAX_UNIT_CHARS:
+        return [span]
+    pieces: list[Span] = []
+    start = span.start
+    while start < span.end:
+        stop = min(span.end, start + MAX_UNIT_CHARS)
+        if stop < span.end:
+            cut = max(text.rfind(" ", start + 1, stop), text.rfind("\n", start + 1, stop))
+            if cut > start:
+                stop = cut
+        piece_start, piece_end = start, stop
+        while piece_start < piece_end and text[piece_start].isspace():
+            piece_start += 1
+        while piece_end > piece_start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        if piece_end > piece_start:
+            pieces.append(Span(piece_start, piece_end))
+        start = stop
+    return pieces
