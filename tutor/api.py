@@ -92,26 +92,55 @@ def build_index_with_findings(
     warn: Callable[[str], None] | None = None,
     findings: bool = True,
 ) -> BuildResult:
-    """Build an index; with the fallacy checker's findings stored per passage."""
-    annotate = None
-    info: dict[str, Any] = {}
+    """Build an index; the fallacy checker's findings are stored with each passage."""
+    from tutor.embedding import load_embedder
+
+    embedder = load_embedder(model)
+    annotate, info = (None, {})
     if findings:
-        annotate, info = _fallacy_annotator()
-    return build_index(corpus, out, model=model, progress=progress, warn=warn, annotate=annotate, annotation_info=info)
+        annotate, info = fallacy_annotator(embedder, warn)
+    return build_index(corpus, out, embedder=embedder, progress=progress, warn=warn,
+                       annotate=annotate, annotation_info=info)
 
 
-def _fallacy_annotator() -> tuple[Any, dict[str, Any]]:
+def fallacy_annotator(embedder: Any, warn: Callable[[str], None] | None = None) -> tuple[Any, dict[str, Any]]:
+    """A build-time annotator that checks every passage for fallacies.
+
+    A passage that is a single sentence unit reuses the vector the build just
+    computed for it; only multi-sentence passages encode their units again.
+    """
+    from tutor.errors import ModelError
+    from tutor.fallacy.checker import FallacyChecker
+
+    checker = FallacyChecker(embedder)
     try:
-        from tutor.fallacy.checker import FallacyChecker
-    except ModuleNotFoundError:
-        return None, {}
-    checker = FallacyChecker()
+        checker.embedder  # the classifier was trained on one model's embeddings
+    except ModelError as exc:
+        if warn:
+            warn(f"no fallacy findings in this index: {exc.message}")
+        return None, {"findings": {"skipped": exc.message}}
 
     def annotate(passages: list[Any], vectors: Any) -> list[Any]:
-        results = checker.check_many([p.text for p in passages])
-        return [[f.to_dict() for f in found] for found in results]
+        units = [checker.units(p.text) for p in passages]
+        reused = [len(u) == 1 and p.text[u[0].start : u[0].end] == p.text for p, u in zip(passages, units)]
+        pending = [p.text[s.start : s.end] for p, u, r in zip(passages, units, reused) if not r for s in u]
+        encoded = embedder.encode(pending) if pending else None
+        results, row = [], 0
+        for i, (passage, unit_spans) in enumerate(zip(passages, units)):
+            if not unit_spans:
+                results.append([])
+                continue
+            if reused[i]:
+                block = vectors[i : i + 1]
+            else:
+                block = encoded[row : row + len(unit_spans)]
+                row += len(unit_spans)
+            results.append([f.to_dict() for f in checker.check(passage.text, unit_vectors=block)])
+        return results
 
-    return annotate, {"findings": checker.describe() if hasattr(checker, "describe") else {"checker": "fallacy"}}
+    manifest = checker.classifier.manifest
+    return annotate, {"findings": {"checker": "tutor.fallacy", "data_sha256": manifest.get("data_sha256", ""),
+                                   "format_version": manifest.get("format_version")}}
 
 
 __all__ = ["Tutor", "TutorError", "build_index_with_findings"]
