@@ -73,6 +73,38 @@ class Tutor:
         """The strongest counter-arguments to `text`, as the JSON the CLI prints."""
         return self.engine.counter(text, motion, side, k, motion_text)
 
+    def respond(self, text: str, motion: str | None = None, side: str | None = None, k: int = 5,
+                motion_text: str | None = None, rebutting: str | None = None) -> dict[str, Any]:
+        """One debate turn: counters, the findings on the student's text, and measures.
+
+        The argument and its sentence units go through the model in one batch,
+        so the check costs only its classifier on top of the embedding.
+        `measures` holds the argument's similarity to the motion's claims and,
+        when it rebuts passage `rebutting`, its similarity to that passage.
+        """
+        from tutor.text import embeddable, require_argument
+
+        require_argument(text)
+        clean, _notes = embeddable(text)
+        checker = self.checker
+        units = checker.units(text) if checker else []
+        vectors = self.embedder.encode([clean] + [text[u.start : u.end] for u in units])
+        counters = self.engine.counter(text, motion, side, k, motion_text, vector=vectors[0])
+        if checker is None:
+            check = {"text": text, "findings": [], "notes": ["the fallacy checker is not installed"]}
+        else:
+            found = checker.check(text, unit_vectors=vectors[1:]) if units else []
+            check = {"text": text, "findings": [f.to_dict() for f in found]}
+        measures: dict[str, float | None] = {"motion_relevance": None, "rebuttal_similarity": None}
+        if counters["motion"]:
+            chosen = next(m for m in self.engine.motions if m.id == counters["motion"]) if not motion_text else None
+            if chosen is not None:
+                measures["motion_relevance"] = self.engine.stance_model(chosen).estimate(vectors[0]).relevance
+        row = self.index.row(rebutting) if rebutting else None
+        if row is not None:
+            measures["rebuttal_similarity"] = float(self.engine.vectors[row] @ vectors[0])
+        return {"counter": counters, "check": check, "measures": measures}
+
     def analyze(self, text: str, motion: str | None = None, motion_text: str | None = None) -> dict[str, Any]:
         findings = self.check(text)["findings"] if text and text.strip() and self.checker else None
         return self.engine.analyze(text, motion, motion_text, findings)

@@ -120,13 +120,15 @@ class CounterEngine:
 
     # --- the argument ------------------------------------------------------------------
 
-    def read_argument(self, text: str) -> Argument:
+    def read_argument(self, text: str, vector: np.ndarray | None = None) -> Argument:
+        """Validate and embed the argument (or take the vector the caller already has)."""
         require_argument(text)
         clean, notes = embeddable(text)
         language = detect_language(clean)
         if language not in ("en", "und"):
             notes.append(f"the text looks like {language}; the model and corpus are English, so results may be weak")
-        vector = self.embedder.encode([clean])[0]
+        if vector is None:
+            vector = self.embedder.encode([clean])[0]
         return Argument(text, clean, vector, notes)
 
     def analyze(self, text: str, motion_id: str | None = None, motion_text: str | None = None,
@@ -153,12 +155,13 @@ class CounterEngine:
         side: str | None = None,
         k: int = 5,
         motion_text: str | None = None,
+        vector: np.ndarray | None = None,
     ) -> dict[str, Any]:
         if k < 1:
             raise UsageError(f"-k must be at least 1 (got {k})")
         if side is not None and side not in SIDES:
             raise UsageError(f"--side must be pro or con (got {side!r})")
-        argument = self.read_argument(text)
+        argument = self.read_argument(text, vector)
         notes = list(argument.notes)
         if k > MAX_K:
             notes.append(f"-k {k} is more than the tutor shows; returning at most {MAX_K}")
