@@ -1,0 +1,1 @@
+"""Screens of the tutor's TUI, one per file."""

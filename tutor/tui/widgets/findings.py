@@ -1,0 +1,56 @@
+"""The fallacy findings on the student's own text: spans highlighted, explanation, repair."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from tutor.tui.widgets.literal import highlighted, literal
+
+SPAN_STYLE = "bold underline reverse"
+
+
+class FindingsView(Vertical):
+    """Shows one turn's text with its findings; `show(text, check)` replaces the content."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._text = ""
+        self._check: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self._parts()
+
+    def _parts(self) -> list[Static]:
+        if self._check is None:
+            return [Static("Submit an argument to see it checked for fallacies.", classes="muted")]
+        findings = self._check.get("findings") or []
+        spans = [(int(f.get("start", 0)), int(f.get("end", 0)), SPAN_STYLE) for f in findings]
+        parts = [Static(Content.styled("Your text", "bold"), classes="section-title"),
+                 Static(highlighted(self._text, spans), classes="own-text")]
+        if not findings:
+            note = "; ".join(self._check.get("notes") or [])
+            parts.append(Static(literal("No fallacies found." + (f" ({note})" if note else "")), classes="no-findings"))
+        for number, f in enumerate(findings, start=1):
+            conf = f.get("confidence")
+            head = Content.assemble(
+                (f" {number} ", "reverse"), " ", literal(str(f.get("label") or f.get("type")), "bold"),
+                (f"  {float(conf):.0%} confident" if isinstance(conf, (int, float)) else "", "dim"),
+            )
+            body = [head, Content("\n"), Content.styled("“", "dim"), literal(str(f.get("quote", "")), "italic"),
+                    Content.styled("”", "dim")]
+            if f.get("explanation"):
+                body += [Content("\n"), literal(str(f["explanation"]))]
+            if f.get("suggestion"):
+                body += [Content("\n"), Content.styled("Repair: ", "bold"), literal(str(f["suggestion"]))]
+            parts.append(Static(Content("").join(body), classes="finding"))
+        return parts
+
+    async def show(self, text: str, check: dict[str, Any] | None) -> None:
+        self._text, self._check = text, check
+        await self.remove_children()
+        await self.mount_all(self._parts())
