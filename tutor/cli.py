@@ -8,7 +8,10 @@ from __future__ import annotations
 import click
 
 from tutor import __version__
+from tutor.commands.counter_cmds import analyze, counter, motions, sources
+from tutor.commands.fallacy_cmds import check, fallacies
 from tutor.commands.index_cmds import index_group, search
+from tutor.commands.play_cmd import play
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,21 +29,5 @@ def main(ctx: click.Context) -> None:
         run_app()
 
 
-main.add_command(index_group)
-main.add_command(search)
-
-for _module, _names in (
-    ("tutor.commands.counter_cmds", ("motions", "analyze", "counter", "sources")),
-    ("tutor.commands.fallacy_cmds", ("check", "fallacies")),
-    ("tutor.commands.play_cmd", ("play",)),
-):
-    # Commands land module by module; a missing one is simply not offered yet.
-    try:
-        _mod = __import__(_module, fromlist=list(_names))
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _module:
-            raise
-        continue
-    for _name in _names:
-        if hasattr(_mod, _name):
-            main.add_command(getattr(_mod, _name))
+for command in (index_group, search, motions, analyze, counter, sources, check, fallacies, play):
+    main.add_command(command)
