@@ -64,7 +64,7 @@ _rule("ad_hominem", "insult_to_you",
       rf"\b(?:you(?:'re| are)?|your|he(?:'s| is)|she(?:'s| is)|they(?:'re| are)|people like you)\b[^.?!;]{{0,40}}?\b(?:{_INSULT})\b",
       "abusive")
 _rule("ad_hominem", "your_flaw", rf"\b(?:your|his|her)\s+(?:own\s+|actual\s+|pathetic\s+|little\s+)*(?:{_PERSON_FLAW})\b", "abusive")
-_rule("ad_hominem", "only_an_idiot", rf"\b(?:only|any(?:one)?|no one but)\s+(?:an?\s+)?(?:{_INSULT})\b[^.?!]{{0,20}}", "abusive")
+_rule("ad_hominem", "only_an_idiot", rf"\b(?:only|any(?:one)?|no one but)\s+(?:an?\s+)?(?:{_INSULT})\b(?:\s+[\w'-]+){{0,3}}", "abusive")
 _rule("ad_hominem", "like_your", rf"\blike your (?:{_PERSON_FLAW})\b", "abusive")
 _rule("ad_hominem", "cant_even", r"\b(?:you|he|she) can'?t even (?:read|spell|write|count|cook)\b[^.?!,;]{0,30}", "abusive")
 _rule("ad_hominem", "too_x_to", r"\byou(?:'re| are) (?:too (?:stupid|young|dumb|ignorant)|a (?:moron|fool|troll|child))\b", "abusive")
