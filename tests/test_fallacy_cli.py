@@ -125,3 +125,22 @@ def test_fallacies_plain_and_json():
     data = json.loads(CliRunner().invoke(fallacies, ["--json"]).output)
     assert [d["id"] for d in data] == list(TYPE_IDS)
     assert all(d["definition"] and d["why"] and d["repair"] and d["examples"] for d in data)
+
+
+def test_check_debate_reports_a_term_shifting_between_turns():
+    turns = [
+        {"text": "Soft power is real power: people are attracted to Korean culture and buy its goods."},
+        {"text": "Power means the ability to coerce others with sanctions and armies."},
+    ]
+    result = run(["--batch", "-", "--debate"], input="\n".join(json.dumps(t) for t in turns) + "\n")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [t["text"] for t in data["texts"]] == [t["text"] for t in turns]
+    shift = data["debate_findings"][0]
+    assert shift["type"] == "equivocation" and {shift["text_index"], shift["other"]["text_index"]} == {0, 1}
+    assert len(shift["senses"]) == 2
+
+
+def test_debate_needs_batch():
+    result = run(["some text", "--debate"])
+    assert result.exit_code == 2 and "--debate needs --batch" in result.output

@@ -304,3 +304,30 @@ async def test_typed_markup_is_literal_and_quits_nothing(tmp_path, shipped_tutor
         assert "[@click=app.quit]x[/] soft power is real [red] because culture sells red" in shown
         await pilot.click("#findings")
         assert app.is_running
+
+
+@sync
+@pytest.mark.e2e
+async def test_equivocation_across_turns_is_shown(tmp_path, shipped_tutor):
+    app = make_app(tmp_path, tutor=shipped_tutor, motion="soft_power_real", side="pro")
+    async with app.run_test(size=(100, 30)) as pilot:
+        turns = [
+            "Soft power is real power: people are attracted to Korean culture, and that attraction changes what they buy.",
+            "Power means the ability to coerce others with sanctions and armies, and Korea uses exactly that kind of power too.",
+        ]
+        await pilot.pause()
+        debate = app.screen
+        for text in turns:
+            debate.query_one("#editor").text = text
+            debate.feedback_event.clear()
+            await pilot.press("ctrl+s")
+            await wait_feedback(pilot, debate)
+        session = debate.session
+        second = session.turns[-1]
+        assert len(session.turns) == 2 and second.status == "done", (second.status, second.to_dict())
+        debate = second.check["debate_findings"]
+        assert debate and debate[0]["type"] == "equivocation"
+        assert {debate[0]["where"], debate[0]["other_where"]} == {"your turn 1", "this turn"}
+        await pilot.press("tab", "right")  # the "Your turn" tab
+        await pilot.pause()
+        assert "Across the debate" in screen_text(app)

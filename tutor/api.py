@@ -105,6 +105,25 @@ class Tutor:
             measures["rebuttal_similarity"] = float(self.engine.vectors[row] @ vectors[0])
         return {"counter": counters, "check": check, "measures": measures}
 
+    def check_debate(self, texts: list[str], labels: list[str] | None = None) -> dict[str, Any]:
+        """Equivocation across a debate: a key term that shifts meaning between texts.
+
+        `labels` name the texts (e.g. "your turn 2", "source thread:58.1"); each
+        finding gets `where` and `other_where` from them.
+        """
+        checker = self.checker
+        if checker is None or len(texts) < 2:
+            return {"findings": []}
+        labels = labels or [f"text {i + 1}" for i in range(len(texts))]
+        findings = []
+        for finding in checker.check_debate(texts):
+            data = finding.to_dict()
+            data["where"] = labels[data["text_index"]]
+            if data.get("other"):
+                data["other_where"] = labels[data["other"]["text_index"]]
+            findings.append(data)
+        return {"findings": findings}
+
     def analyze(self, text: str, motion: str | None = None, motion_text: str | None = None) -> dict[str, Any]:
         findings = self.check(text)["findings"] if text and text.strip() and self.checker else None
         return self.engine.analyze(text, motion, motion_text, findings)

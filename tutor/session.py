@@ -81,7 +81,8 @@ class Turn:
 
     @property
     def findings(self) -> list[dict[str, Any]]:
-        return list((self.check or {}).get("findings") or [])
+        check = self.check or {}
+        return list(check.get("findings") or []) + list(check.get("debate_findings") or [])
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -242,7 +243,7 @@ def rubric(
         rel = max((float(c.get("scores", {}).get("relevance", 0.0)) for c in counters), default=0.0)
         rel_basis = f"no motion; best counter's relevance {rel:.2f}"
     rel_label = "on the motion" if rel >= RELEVANCE_ON else "partly on the motion" if rel >= RELEVANCE_PARTLY else "off the motion"
-    findings = check.get("findings") or []
+    findings = (check.get("findings") or []) + (check.get("debate_findings") or [])
     n = len(findings)
     labels = sorted({str(f.get("label") or f.get("type")) for f in findings})
     fallacy_detail = ", ".join(labels) if labels else "none found"
@@ -287,6 +288,22 @@ def _strength_label(score: float) -> str:
     return "well supported" if score >= 0.6 else "some support" if score >= 0.45 else "bare assertion"
 
 
+def debate_findings(tutor: Any, session: Session, turn: Turn, answered: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Equivocations between this turn and the debate so far: the student's
+    earlier turns and the source passage it rebuts. Only shifts that involve
+    this turn are reported, so each surfaces once, when it happens."""
+    earlier = [t for t in session.done_turns if t is not turn]
+    texts = [t.text for t in earlier] + [turn.text]
+    labels = [f"your turn {t.number}" for t in earlier] + ["this turn"]
+    if answered is not None:
+        texts.append(answered.get("text", ""))
+        labels.append(f"source {answered.get('id')}")
+    if len(texts) < 2 or not hasattr(tutor, "check_debate"):
+        return []
+    found = tutor.check_debate(texts, labels)["findings"]
+    return [f for f in found if "this turn" in (f.get("where"), f.get("other_where"))]
+
+
 def run_turn(tutor: Any, session: Session, turn: Turn, k: int = 5) -> dict[str, Any]:
     """Everything the feedback for one turn needs, from the core API (blocking).
 
@@ -298,6 +315,7 @@ def run_turn(tutor: Any, session: Session, turn: Turn, k: int = 5) -> dict[str, 
     result = tutor.respond(turn.text, motion=session.motion, side=session.side, k=k,
                            rebutting=answered["id"] if answered else None)
     counter, check, measures = result["counter"], result["check"], result["measures"]
+    check["debate_findings"] = debate_findings(tutor, session, turn, answered)
     strength = argument_strength(turn.text, check.get("findings") or None).to_dict()
     return {
         "counter": counter,

@@ -32,8 +32,11 @@ def _render(text: str, findings: list) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print {\"text\", \"findings\"} as JSON.")
 @click.option("--batch", "batch", default=None, metavar="FILE|-",
               help="JSONL in (one {\"text\": ...} per line), JSONL out, one result per line in order.")
+@click.option("--debate", is_flag=True,
+              help="With --batch: the lines are the turns of one debate; also report a key term "
+                   "that shifts meaning between turns (equivocation). Prints one JSON object.")
 @handles_errors
-def check(text: str | None, as_json: bool, batch: str | None) -> None:
+def check(text: str | None, as_json: bool, batch: str | None, debate: bool) -> None:
     """Check an argument (TEXT, or - for standard input) for fallacies.
 
     The checker stays quiet unless it is confident: "no fallacy found" is a
@@ -47,9 +50,18 @@ def check(text: str | None, as_json: bool, batch: str | None) -> None:
         items = read_batch(batch)
         checker = FallacyChecker()
         results = checker.check_many([t for _, t in items])
+        if debate:
+            texts = [t for _, t in items]
+            emit_json({
+                "texts": [{"text": t, "findings": [f.to_dict() for f in found]} for t, found in zip(texts, results)],
+                "debate_findings": [f.to_dict() for f in checker.check_debate(texts)] if texts else [],
+            })
+            return
         for (_, item_text), findings in zip(items, results):
             emit_jsonl({"text": item_text, "findings": [f.to_dict() for f in findings]})
         return
+    if debate:
+        raise UsageError("--debate needs --batch FILE|- with one turn per line")
     text = read_text_argument(text)
     if text is None:
         raise UsageError("no text to check", "pass TEXT, '-' to read standard input, or --batch FILE")

@@ -48,6 +48,18 @@ class FindingsView(Vertical):
             if f.get("suggestion"):
                 body += [Content("\n"), Content.styled("Repair: ", "bold"), literal(str(f["suggestion"]))]
             parts.append(Static(Content("").join(body), classes="finding"))
+        debate = self._check.get("debate_findings") or []
+        if debate:
+            parts.append(Static(Content.styled("Across the debate", "bold"), classes="section-title"))
+        for f in debate:
+            other = f.get("other") or {}
+            body = [literal(str(f.get("label") or "Equivocation"), "bold"), Content("\n"),
+                    literal(f"{f.get('where', '')}: “{f.get('quote', '')}”   {f.get('other_where', '')}: “{other.get('quote', '')}”",
+                            "italic"),
+                    Content("\n"), literal(str(f.get("explanation", "")))]
+            if f.get("suggestion"):
+                body += [Content("\n"), Content.styled("Repair: ", "bold"), literal(str(f["suggestion"]))]
+            parts.append(Static(Content("").join(body), classes="finding"))
         return parts
 
     async def show(self, text: str, check: dict[str, Any] | None) -> None:
