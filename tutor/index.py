@@ -365,7 +365,8 @@ def verify_index(index_dir: Path, corpus_path: Path | None = None, model: str | 
 
     try:
         spec = resolve_model(model)
-        if spec.name != manifest.model or weights_hash(spec) != manifest.weights_sha256:
+        # The weights decide what vectors mean; a renamed copy of the same model is the same model.
+        if weights_hash(spec) != manifest.weights_sha256:
             add(
                 "model",
                 f"the index was built with model {manifest.model} ({manifest.weights_sha256[:12]}…), "
