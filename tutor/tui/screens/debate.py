@@ -193,17 +193,27 @@ class DebateScreen(Screen):
         rows = sessions.clash(self.session)
         status = {r["id"]: r["status"] for r in rows}
         cards = self.query_one("#cards", VerticalScroll)
-        await cards.remove_children()
-        widgets: list[Any] = [Static(Content.assemble((f"Turn {turn.number}: ", "bold"),
-                                                      (f"{len(turn.counters)} counter-arguments, strongest first", "dim")),
-                                     classes="cards-title")]
+        title = Content.assemble((f"Turn {turn.number}: ", "bold"),
+                                 (f"{len(turn.counters)} counter-arguments, strongest first", "dim"))
         notes = (turn.counter or {}).get("notes") or []
-        if notes:
-            widgets.append(Static(literal("note: " + "; ".join(notes), "dim italic"), classes="notes"))
-        for rank, card in enumerate(turn.counters, start=1):
-            widgets.append(CounterCard(card, rank, "open" if status.get(card["id"]) == "open" else status.get(card["id"], "open"),
-                                       id=f"card-{rank}"))
-        await cards.mount_all(widgets)
+        note = literal("note: " + "; ".join(notes), "dim italic") if notes else Content("")
+        existing = list(cards.query(CounterCard))
+        if existing and len(existing) == len(turn.counters):
+            # Same layout as last turn: update the widgets in place (much cheaper than remounting).
+            cards.query_one(".cards-title", Static).update(title)
+            notes_widget = cards.query_one(".notes", Static)
+            notes_widget.update(note)
+            notes_widget.display = bool(notes)
+            for rank, (widget, card) in enumerate(zip(existing, turn.counters), start=1):
+                widget.show(card, rank, status.get(card["id"], "open"))
+        else:
+            await cards.remove_children()
+            notes_widget = Static(note, classes="notes")
+            notes_widget.display = bool(notes)
+            widgets: list[Any] = [Static(title, classes="cards-title"), notes_widget]
+            for rank, card in enumerate(turn.counters, start=1):
+                widgets.append(CounterCard(card, rank, status.get(card["id"], "open"), id=f"card-{rank}"))
+            await cards.mount_all(widgets)
         cards.scroll_home(animate=False)
         self.query_one("#rubric", RubricView).show(turn.rubric, turn.number)
         await self.query_one("#findings", FindingsView).show(turn.text, turn.check)

@@ -48,13 +48,32 @@ class CounterCard(Vertical, can_focus=True):
         self.card = card
         self.rank = rank
         self.status = status
-        stance = str(card.get("stance") or "unknown")
-        self.add_class(f"stance-{stance}" if stance in ("pro", "con", "neutral") else "stance-unknown")
+        self._head = Static(classes="card-head")
+        self._text = Static(classes="card-text")
+        self._why = Static(classes="card-why")
+        self._refresh_parts()
 
     def compose(self) -> ComposeResult:
+        yield self._head
+        yield self._text
+        yield self._why
+        with Horizontal(classes="card-actions"):
+            yield Button("Rebut", compact=True, classes="rebut")
+            yield Button("Source", compact=True, classes="source")
+
+    def show(self, card: dict[str, Any], rank: int, status: str = "open") -> None:
+        """Show another counter in this card: updating beats remounting five cards each turn."""
+        self.card, self.rank, self.status = card, rank, status
+        self._refresh_parts()
+
+    def _refresh_parts(self) -> None:
         card = self.card
-        how = (card.get("why") or {}).get("how", "rebuts")
         stance = str(card.get("stance") or "unknown")
+        wanted = f"stance-{stance}" if stance in ("pro", "con", "neutral") else "stance-unknown"
+        if not self.has_class(wanted):  # class changes restyle the card: only when needed
+            self.remove_class("stance-pro", "stance-con", "stance-neutral", "stance-unknown")
+            self.add_class(wanted)
+        how = (card.get("why") or {}).get("how", "rebuts")
         head = Content.assemble(
             (f"#{self.rank} ", "bold"),
             (f" {HOW.get(how, how)} ", "reverse"),
@@ -65,28 +84,27 @@ class CounterCard(Vertical, can_focus=True):
         )
         if self.status != "open":
             head = head + Content.styled(f"  [{self.status}]", "italic")
-        yield Static(head, classes="card-head")
         strength = card.get("strength") or {}
-        score = strength.get("score", 0.0)
-        yield Static(
-            Content.assemble(("strength ", "dim"), (bar(score), "bold"), f" {float(score):.2f}",
-                             ("   relevance ", "dim"), f"{float(card.get('scores', {}).get('relevance', 0)):.2f}"),
-            classes="card-strength",
-        )
-        yield Static(literal(card.get("text", "")), classes="card-text")
+        score = float(strength.get("score", 0.0))
+        relevance = float(card.get("scores", {}).get("relevance", 0))
+        head = Content.assemble(head, "\n", ("strength ", "dim"), (bar(score), "bold"), f" {score:.2f}",
+                                ("   relevance ", "dim"), f"{relevance:.2f}")
+        self._head.update(head)
+        self._text.update(literal(card.get("text", "")))
+        parts: list[Content] = []
         why = (card.get("why") or {}).get("text")
         if why:
-            yield Static(Content.assemble(("why: ", "italic dim"), literal(why, "italic")), classes="card-why")
+            parts.append(Content.assemble(("why: ", "italic dim"), literal(why, "italic")))
         fallacies = card.get("fallacies") or []
         if fallacies:
             badges = [Content.styled(" source's own fallacies: ", "dim")]
             for f in fallacies:
                 badges.append(literal(f" {f.get('label') or f.get('type')} ", "reverse"))
                 badges.append(Content(" "))
-            yield Static(Content("").join(badges), classes="card-badges")
-        with Horizontal(classes="card-actions"):
-            yield Button("Rebut", compact=True, classes="rebut")
-            yield Button("Source", compact=True, classes="source")
+            parts.append(Content("").join(badges))
+        self._why.update(Content("\n").join(parts))
+        if self._why.display != bool(parts):
+            self._why.display = bool(parts)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

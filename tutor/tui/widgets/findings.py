@@ -63,6 +63,23 @@ class FindingsView(Vertical):
         return parts
 
     async def show(self, text: str, check: dict[str, Any] | None) -> None:
+        """Replace the content, reusing the Statics already mounted (mounting is the slow part)."""
         self._text, self._check = text, check
-        await self.remove_children()
-        await self.mount_all(self._parts())
+        wanted = self._parts()
+        children = [c for c in self.children if isinstance(c, Static)]
+        extra: list[Static] = []
+        for i, part in enumerate(wanted):
+            if i < len(children):
+                child = children[i]
+                if child.classes != part.classes:
+                    child.set_classes(part.classes)
+                child.update(part.content)
+                if not child.display:
+                    child.display = True
+            else:
+                extra.append(part)
+        for child in children[len(wanted) :]:
+            if child.display:
+                child.display = False
+        if extra:
+            await self.mount_all(extra)
