@@ -126,3 +126,17 @@ def test_counter_never_crashes_on_hostile_text(shipped_tutor, text):
         return
     assert len(result["counters"]) <= 3
     json.dumps(result)
+
+
+def test_counter_on_a_users_index_without_labels_or_motions(small_corpus, tmp_path):
+    out = tmp_path / "idx"
+    assert run("index", "build", "--corpus", str(small_corpus), "--out", str(out)).exit_code == 0
+    assert json.loads(run("motions", "--index", str(out), "--json").stdout) == {"motions": []}
+    data = json.loads(run("counter", "Uniforms stop bullying about clothes.", "--index", str(out), "-k", "2",
+                          "--json").stdout)
+    assert data["motion"] is None and any("no motion fits" in n for n in data["notes"])
+    assert data["counters"] and all(c["stance"] == "unknown" for c in data["counters"])
+    custom = json.loads(run("counter", "Uniforms stop bullying about clothes.", "--index", str(out), "--json",
+                            "--motion-text", "Schools should require uniforms.", "--side", "pro").stdout)
+    assert custom["motion"] == "custom" and custom["counters"]
+    assert run("counter", "x", "--index", str(out), "--motion", "soft_power_real").exit_code == 2
