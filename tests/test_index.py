@@ -198,3 +198,27 @@ def test_no_pickle_in_index_files(small_corpus: Path, tmp_path: Path):
     _build(small_corpus, out)
     for path in out.iterdir():
         assert not path.read_bytes().startswith(b"\x80"), path  # pickle protocol header
+
+
+class _CountingAnnotator:
+    """Records what the build hands it: the words of each passage, as 'findings'."""
+
+    def __init__(self) -> None:
+        self.vectors_given: list[bool] = []
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        return [(0, len(text))]
+
+    def annotate(self, passages, span_vectors):
+        self.vectors_given.append(span_vectors is not None)
+        return [[{"type": "words", "count": len(p.text.split())}] for p in passages]
+
+
+def test_annotations_are_stored_with_each_passage(small_corpus: Path, tmp_path: Path):
+    annotator = _CountingAnnotator()
+    _build(small_corpus, tmp_path / "idx", annotate=annotator, annotation_info={"findings": {"checker": "test"}})
+    loaded = load_index(tmp_path / "idx")
+    assert annotator.vectors_given and not any(annotator.vectors_given)  # the fake model cannot pool spans
+    assert loaded.manifest.annotations == {"findings": {"checker": "test"}}
+    for passage, findings in zip(loaded.passages, loaded.findings):
+        assert findings == [{"type": "words", "count": len(passage.text.split())}]

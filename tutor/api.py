@@ -154,12 +154,25 @@ def build_index_with_findings(
                        annotate=annotate, annotation_info=info)
 
 
-def fallacy_annotator(embedder: Any, warn: Callable[[str], None] | None = None) -> tuple[Any, dict[str, Any]]:
-    """A build-time annotator that checks every passage for fallacies.
+class FallacyAnnotator:
+    """Runs the fallacy checker on every passage at index build time."""
 
-    A passage that is a single sentence unit reuses the vector the build just
-    computed for it; only multi-sentence passages encode their units again.
-    """
+    def __init__(self, checker: Any) -> None:
+        self.checker = checker
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        return [(u.start, u.end) for u in self.checker.units(text)]
+
+    def annotate(self, passages: list[Any], span_vectors: list[Any] | None) -> list[Any]:
+        if span_vectors is None:
+            found = self.checker.check_many([p.text for p in passages])
+        else:
+            found = [self.checker.check(p.text, unit_vectors=v) if len(v) else [] for p, v in zip(passages, span_vectors)]
+        return [[f.to_dict() for f in findings] for findings in found]
+
+
+def fallacy_annotator(embedder: Any, warn: Callable[[str], None] | None = None) -> tuple[Any, dict[str, Any]]:
+    """The build's fallacy annotator and what the manifest records of it."""
     from tutor.errors import ModelError
     from tutor.fallacy.checker import FallacyChecker
 
@@ -170,28 +183,11 @@ def fallacy_annotator(embedder: Any, warn: Callable[[str], None] | None = None) 
         if warn:
             warn(f"no fallacy findings in this index: {exc.message}")
         return None, {"findings": {"skipped": exc.message}}
-
-    def annotate(passages: list[Any], vectors: Any) -> list[Any]:
-        units = [checker.units(p.text) for p in passages]
-        reused = [len(u) == 1 and p.text[u[0].start : u[0].end] == p.text for p, u in zip(passages, units)]
-        pending = [p.text[s.start : s.end] for p, u, r in zip(passages, units, reused) if not r for s in u]
-        encoded = embedder.encode(pending) if pending else None
-        results, row = [], 0
-        for i, (passage, unit_spans) in enumerate(zip(passages, units)):
-            if not unit_spans:
-                results.append([])
-                continue
-            if reused[i]:
-                block = vectors[i : i + 1]
-            else:
-                block = encoded[row : row + len(unit_spans)]
-                row += len(unit_spans)
-            results.append([f.to_dict() for f in checker.check(passage.text, unit_vectors=block)])
-        return results
-
     manifest = checker.classifier.manifest
-    return annotate, {"findings": {"checker": "tutor.fallacy", "data_sha256": manifest.get("data_sha256", ""),
-                                   "format_version": manifest.get("format_version")}}
+    return FallacyAnnotator(checker), {"findings": {"checker": "tutor.fallacy",
+                                                    "data_sha256": manifest.get("data_sha256", ""),
+                                                    "format_version": manifest.get("format_version"),
+                                                    "sentence_vectors": "pooled from each passage's forward pass"}}
 
 
 __all__ = ["Tutor", "TutorError", "build_index_with_findings"]

@@ -135,6 +135,51 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+    def encode_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], batch_size: int = BATCH_SIZE
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Text vectors and, from the same forward pass, a vector for each span of each text.
+
+        A text's vector is the mean of its token embeddings (exactly what
+        `encode` returns); a span's vector is the mean of the tokens inside it,
+        normalised: the sentence as read in its passage. A span the model did
+        not read (past its token limit) is encoded on its own.
+        """
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        with self._lock:
+            tokens = self._model.encode(list(texts), batch_size=batch_size, output_value="token_embeddings",
+                                        convert_to_numpy=False, show_progress_bar=False)
+        tokenizer, limit = self._model.tokenizer, self._model.max_seq_length
+        text_vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        span_vectors: list[np.ndarray] = []
+        unread: list[tuple[int, int, str]] = []
+        for i, (text, embedded) in enumerate(zip(texts, tokens)):
+            matrix = embedded.float().numpy()
+            text_vectors[i] = _unit(matrix.mean(0))
+            offsets = np.array(tokenizer(text, return_offsets_mapping=True, truncation=True,
+                                         max_length=limit)["offset_mapping"])[: len(matrix)]
+            real = offsets[:, 1] > offsets[:, 0]  # special tokens have empty offsets
+            rows = np.zeros((len(spans[i]), self.dimension), dtype=np.float32)
+            for j, (start, end) in enumerate(spans[i]):
+                inside = real & (offsets[:, 0] < end) & (offsets[:, 1] > start)
+                if inside.any():
+                    rows[j] = _unit(matrix[inside].mean(0))
+                else:
+                    unread.append((i, j, text[start:end]))
+            span_vectors.append(rows)
+        if unread:
+            extra = self.encode([t for _, _, t in unread], batch_size)
+            for (i, j, _), vector in zip(unread, extra):
+                span_vectors[i][j] = vector
+        return text_vectors, span_vectors
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
 _loaded: dict[tuple[str, str], SentenceTransformerEmbedder] = {}
 _load_lock = threading.Lock()
 

@@ -19,7 +19,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Protocol
 
 import numpy as np
 
@@ -35,8 +35,16 @@ BUILD_BATCH = 256
 
 # progress(done, total, rate_per_s): total is None while unknown.
 Progress = Callable[[int, int | None], None]
-# annotate(passages, vectors) -> one JSON-able value per passage (fallacy findings).
-Annotator = Callable[[list[Passage], np.ndarray], list[Any]]
+class Annotator(Protocol):
+    """Adds a JSON-able value to each passage record (the fallacy findings)."""
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The pieces of a passage it wants vectors for (its sentence units)."""
+        ...
+
+    def annotate(self, passages: list[Passage], span_vectors: list[np.ndarray] | None) -> list[Any]:
+        """One value per passage; span_vectors, when given, hold one row per span."""
+        ...
 
 
 @dataclass
@@ -118,10 +126,9 @@ def build_index(
         try:
             with atomic_writer(out_dir / passages_name) as records:
                 for batch in _batches(corpus.iter_passages(), batch_size):
-                    vectors = embedder.encode([p.text for p in batch])
+                    vectors, extras = _embed_batch(embedder, batch, annotate)
                     _check_vectors(vectors, len(batch), embedder.dimension)
                     index.add_with_ids(vectors, np.arange(count, count + len(batch), dtype=np.int64))
-                    extras = annotate(batch, vectors) if annotate else [None] * len(batch)
                     for passage, extra in zip(batch, extras):
                         record = passage.to_record()
                         if annotate:
@@ -159,6 +166,22 @@ def build_index(
             raise
         _remove_old_generations(out_dir, keep={vectors_name, passages_name})
     return BuildResult(manifest, out_dir, time.perf_counter() - started, corpus.warnings)
+
+
+def _embed_batch(embedder: Any, batch: list[Passage], annotate: Annotator | None) -> tuple[np.ndarray, list[Any]]:
+    """Vectors for a batch and, if annotating, the annotations.
+
+    With an embedder that can pool spans, the annotator's sentence vectors come
+    from the same forward pass as the passage vectors, so annotating costs
+    almost nothing on top of embedding.
+    """
+    texts = [p.text for p in batch]
+    if annotate is None:
+        return embedder.encode(texts), [None] * len(batch)
+    if hasattr(embedder, "encode_with_spans"):
+        vectors, span_vectors = embedder.encode_with_spans(texts, [annotate.spans(t) for t in texts])
+        return vectors, annotate.annotate(batch, span_vectors)
+    return embedder.encode(texts), annotate.annotate(batch, None)
 
 
 def _write_faiss_atomic(faiss: Any, index: Any, path: Path) -> None:
