@@ -187,3 +187,26 @@ def test_corpus_hash_changes_with_content(corpus_copy: Path):
     essay = corpus_copy / "soft-power-essay.txt"
     essay.write_text(essay.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
     assert open_corpus(corpus_copy).content_hash != before
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = list("abc XYZ.?!:,;\n\t'\"#-—中文。") + ["\r\n", "\n\n", "1. ", "U.S. ", "e.g. ", "word "]
+_DOC_TEXT = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=200).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_DOC_TEXT, st.sampled_from(["document", "forum_thread", "essay"]))
+def test_any_text_gives_exact_offsets_and_unique_ids(text, kind):
+    from tutor.corpus.loader import document_passages
+    from tutor.corpus.model import Document
+
+    doc = Document(id="d", title="t", kind=kind, path="d.txt")
+    passages = document_passages(doc, text)
+    assert len({p.id for p in passages}) == len(passages)
+    for passage in passages:
+        assert passage.text and passage.text == text[passage.start : passage.end]
+        assert passage.text == passage.text.strip()
+        for occurrence in passage.occurrences:
+            assert 0 <= occurrence.start < occurrence.end <= len(text)
