@@ -140,3 +140,14 @@ def test_counter_on_a_users_index_without_labels_or_motions(small_corpus, tmp_pa
                             "--motion-text", "Schools should require uniforms.", "--side", "pro").stdout)
     assert custom["motion"] == "custom" and custom["counters"]
     assert run("counter", "x", "--index", str(out), "--motion", "soft_power_real").exit_code == 2
+
+
+def test_document_view_attributes_the_thread_and_covers_every_passage(shipped_tutor):
+    chunks = shipped_tutor.document_view("thread", "soft_power_real")
+    assert chunks[0]["kind"] == "about" and "the views are the posters' own" in chunks[0]["text"]
+    passages = [c for c in chunks if c["kind"] == "passage"]
+    assert len(passages) == sum(1 for p in shipped_tutor.index.passages if p.doc == "thread")
+    assert {c["stance"] for c in passages} <= {"pro", "con", "neutral", "unlabelled"}
+    essay = shipped_tutor.document_view("essay")
+    assert "Martha Garcia Torres Landa" in essay[0]["text"]
+    assert any(c["kind"] == "gap" and "Kpop industry from Korea" in c["text"] for c in essay)

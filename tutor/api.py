@@ -124,6 +124,39 @@ class Tutor:
             findings.append(data)
         return {"findings": findings}
 
+    def document_view(self, doc_id: str, motion: str | None = None) -> list[dict[str, Any]]:
+        """A document to read whole: who wrote it, then its passages (with stance on
+        `motion` and fallacy findings) and the text between them (titles, headings)."""
+        from tutor.corpus import open_corpus
+        from tutor.index import corpus_root
+
+        index = self.index
+        document = index.document(doc_id)
+        text = open_corpus(corpus_root(index.manifest)).document_text(doc_id)
+        stances = None
+        if motion:
+            from tutor.motions import find_motion
+
+            stances = self.engine.passage_stances(find_motion(self.motions, motion))
+        about = document.get("attribution") or (f"By {document['author']}." if document.get("author") else "")
+        chunks: list[dict[str, Any]] = [{"kind": "about", "text": about}] if about else []
+        rows = sorted((i for i, p in enumerate(index.passages) if p.doc == doc_id), key=lambda i: index.passages[i].start)
+        position = 0
+        for row in rows:
+            passage = index.passages[row]
+            if passage.start < position:
+                continue
+            if text[position : passage.start].strip():
+                chunks.append({"kind": "gap", "text": text[position : passage.start].strip("\n")})
+            stance = (stances[row] if stances else None) or passage.stance.get(motion or "", "") or passage.stance.get("*", "")
+            chunks.append({"kind": "passage", "id": passage.id, "text": text[passage.start : passage.end],
+                           "line": passage.line, "speaker": passage.speaker, "role": passage.role,
+                           "stance": stance or "unlabelled", "findings": index.findings[row]})
+            position = passage.end
+        if text[position:].strip():
+            chunks.append({"kind": "gap", "text": text[position:].strip("\n")})
+        return chunks
+
     def analyze(self, text: str, motion: str | None = None, motion_text: str | None = None) -> dict[str, Any]:
         findings = self.check(text)["findings"] if text and text.strip() and self.checker else None
         return self.engine.analyze(text, motion, motion_text, findings)

@@ -377,7 +377,7 @@ def verify_index(index_dir: Path, corpus_path: Path | None = None, model: str | 
         except IndexError_:
             pass
         return VerifyReport(Path(index_dir), False, problems, manifest)
-    corpus_path = Path(corpus_path) if corpus_path else _manifest_corpus_path(manifest)
+    corpus_path = Path(corpus_path) if corpus_path else corpus_root(manifest)
     try:
         corpus = open_corpus(corpus_path)
         if corpus.content_hash != manifest.corpus_hash:
@@ -401,7 +401,8 @@ def verify_index(index_dir: Path, corpus_path: Path | None = None, model: str | 
     return VerifyReport(Path(index_dir), not problems, problems, manifest)
 
 
-def _manifest_corpus_path(manifest: Manifest) -> Path:
+def corpus_root(manifest: Manifest) -> Path:
+    """Where the corpus an index was built from lives (relative paths: to the project)."""
     from tutor.paths import PROJECT_ROOT
 
     path = Path(manifest.corpus_path)

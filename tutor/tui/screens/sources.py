@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -15,40 +14,6 @@ from textual.widgets import Footer, Static, Tab, Tabs
 
 from tutor.tui.messages import DocumentLoaded, as_tutor_error
 from tutor.tui.widgets.literal import literal
-
-
-def document_chunks(tutor: Any, doc_id: str, motion: str | None) -> list[dict[str, Any]]:
-    """The document's full text cut into passages and the gaps between them (core data only)."""
-    from tutor.corpus import open_corpus
-    from tutor.paths import PROJECT_ROOT
-
-    index = tutor.index
-    corpus_path = Path(index.manifest.corpus_path)
-    if not corpus_path.is_absolute():
-        corpus_path = PROJECT_ROOT / corpus_path
-    text = open_corpus(corpus_path).document_text(doc_id)
-    stances: list[str] | None = None
-    if motion:
-        from tutor.motions import find_motion
-
-        stances = tutor.engine.passage_stances(find_motion(tutor.motions, motion))
-    rows = sorted((i for i, p in enumerate(index.passages) if p.doc == doc_id), key=lambda i: index.passages[i].start)
-    chunks: list[dict[str, Any]] = []
-    pos = 0
-    for row in rows:
-        p = index.passages[row]
-        if p.start < pos:
-            continue
-        if p.start > pos and text[pos:p.start].strip():
-            chunks.append({"kind": "gap", "text": text[pos:p.start].strip("\n")})
-        stance = (stances[row] if stances else None) or p.stance.get(motion or "", "") or p.stance.get("*", "")
-        chunks.append({"kind": "passage", "id": p.id, "text": text[p.start:p.end], "line": p.line,
-                       "speaker": p.speaker, "role": p.role, "stance": stance or "unlabelled",
-                       "findings": index.findings[row]})
-        pos = p.end
-    if text[pos:].strip():
-        chunks.append({"kind": "gap", "text": text[pos:].strip("\n")})
-    return chunks
 
 
 class PassageView(Static, can_focus=True):
@@ -106,7 +71,7 @@ class SourcesScreen(Screen):
         if tutor is None:
             return
         try:
-            chunks = document_chunks(tutor, doc_id, self.motion)
+            chunks = tutor.document_view(doc_id, self.motion)
         except Exception as exc:
             err = as_tutor_error(exc, "reading the source")
             self.post_message(DocumentLoaded(doc_id, [{"kind": "error", "text": err.one_line()}]))
@@ -124,6 +89,8 @@ class SourcesScreen(Screen):
                 if chunk["id"] == self.passage_id:
                     target = widget
                 widgets.append(widget)
+            elif chunk["kind"] == "about":
+                widgets.append(Static(literal(chunk["text"], "italic"), classes="gap"))
             else:
                 widgets.append(Static(literal(chunk["text"], "dim"), classes="gap"))
         await view.mount_all(widgets)
