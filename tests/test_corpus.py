@@ -210,3 +210,17 @@ def test_any_text_gives_exact_offsets_and_unique_ids(text, kind):
         assert passage.text == passage.text.strip()
         for occurrence in passage.occurrences:
             assert 0 <= occurrence.start < occurrence.end <= len(text)
+
+
+def test_hand_labels_name_real_passages_and_motions(shipped):
+    import tomllib
+
+    from tutor.motions import load_motions
+
+    _, passages = shipped
+    ids = {p.id for p in passages}
+    motions = {m.id for m in load_motions(SHIPPED_CORPUS / "motions.toml")}
+    table = tomllib.loads((SHIPPED_CORPUS / "stances.toml").read_text(encoding="utf-8"))["stances"]
+    assert set(table) <= ids, "stances.toml names passages the loader no longer makes"
+    assert {m for labels in table.values() for m in labels} <= motions
+    assert sum(1 for p in passages if p.stance) == len(table)

@@ -33,8 +33,10 @@ MANIFEST = "manifest.json"
 LOCK = ".lock"
 BUILD_BATCH = 256
 
-# progress(done, total, rate_per_s): total is None while unknown.
+# progress(done, total): passages embedded so far; total is None while unknown.
 Progress = Callable[[int, int | None], None]
+
+
 class Annotator(Protocol):
     """Adds a JSON-able value to each passage record (the fallacy findings)."""
 

@@ -53,7 +53,7 @@ def first_paint(runs: int = 3) -> list[dict]:
     results = []
     for _ in range(runs):
         out = subprocess.run([sys.executable, "-c", FIRST_PAINT], capture_output=True, text=True, cwd=ROOT, timeout=120)
-        line = [l for l in out.stdout.splitlines() if l.startswith("{")]
+        line = [row for row in out.stdout.splitlines() if row.startswith("{")]
         results.append(json.loads(line[-1]) if line else {"error": out.stderr[-500:]})
     return results
 

@@ -235,7 +235,7 @@ def _load_stances(path: Path) -> dict[str, dict[str, str]]:
         for motion, label in labels.items():
             if label not in STANCES:
                 raise CorpusError(f"{path}: stance {label!r} for {passage_id} is not one of {', '.join(STANCES)}")
-        stances[passage_id] = {m: l for m, l in labels.items()}
+        stances[passage_id] = dict(labels)
     return stances
 
 
