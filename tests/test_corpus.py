@@ -224,3 +224,11 @@ def test_hand_labels_name_real_passages_and_motions(shipped):
     assert set(table) <= ids, "stances.toml names passages the loader no longer makes"
     assert {m for labels in table.values() for m in labels} <= motions
     assert sum(1 for p in passages if p.stance) == len(table)
+
+
+def test_jsonl_corpus_hash_covers_its_motions(tmp_path: Path):
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"id": "a", "text": "Buses should be free."}\n', encoding="utf-8")
+    before = open_corpus(path).content_hash
+    (tmp_path / "motions.toml").write_text('[[motions]]\nid = "buses"\nstatement = "Buses should be free."\n', encoding="utf-8")
+    assert open_corpus(path).content_hash != before

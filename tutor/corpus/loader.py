@@ -484,7 +484,11 @@ def _open_jsonl(path: Path, warn: Warn, warnings: list[str]) -> Corpus:
     digest = sha256_file(path)
     for doc in docs.values():
         doc.sha256 = digest
-    return Corpus(path, list(docs.values()), _combine_hashes([(path.name, digest)]), warnings, _jsonl=True)
+    hashed = [(path.name, digest)]
+    motions = path.with_name("motions.toml")  # the index build reads it too
+    if motions.is_file():
+        hashed.append((motions.name, sha256_file(motions)))
+    return Corpus(path, list(docs.values()), _combine_hashes(hashed), warnings, _jsonl=True)
 
 
 def _jsonl_passages(path: Path) -> Iterator[Passage]:
