@@ -28,7 +28,7 @@ from tutor.motions import SIDES, Motion, ad_hoc_motion, find_motion
 from tutor.search import source_of
 from tutor.stance import RELEVANCE_FLOOR, StanceEstimate, StanceModel
 from tutor.strength import Strength, argument_strength
-from tutor.text import embeddable, require_argument
+from tutor.text import embeddable, require_argument, shorten
 
 OWN_CLAIM = 0.9  # this similar to the argument, a passage is the student's own claim back
 NEAR_DUPLICATE = 0.9
@@ -253,7 +253,7 @@ class CounterEngine:
         else:
             how = "rebuts"
         verb = {"rebuts": "Rebuts", "undercuts": "Undercuts the reasoning behind", "counter-example": "Offers a counter-example to"}[how]
-        claim_text = _shorten(claim["text"], 90)
+        claim_text = shorten(claim["text"], 90)
         sentence = f'{verb} your claim "{claim_text}"'
         if motion and side:
             sentence += f": it argues the {opposite(side)} side of \u201c{motion.statement.rstrip('.')}\u201d"
@@ -293,8 +293,3 @@ def main_claim(text: str) -> dict[str, Any]:
     marked = [s for s in statements if _CONCLUSION.search(text[s.start : s.end])]
     chosen = marked[0] if marked and len(statements) > 1 else statements[0]
     return {"text": text[chosen.start : chosen.end], "start": chosen.start, "end": chosen.end}
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -42,3 +42,12 @@ def embeddable(text: str) -> tuple[str, list[str]]:
         clean = clean[:MAX_CHARS]
         notes.append(f"only the first {MAX_CHARS:,} characters were read")
     return clean, notes
+
+
+def shorten(text: str, limit: int) -> str:
+    """One line of at most `limit` characters, cut at a word boundary, printable."""
+    flat = " ".join(printable(text or "").split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"

@@ -20,13 +20,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 
 from tutor import session as sessions
+from tutor.corpus.segment import word_count
 from tutor.errors import TutorError
-from tutor.text import printable
+from tutor.text import printable, shorten
 from tutor.tui.messages import TurnDone, TurnFailed, as_tutor_error
 from tutor.tui.widgets.clash import ClashTracker
 from tutor.tui.widgets.counter_card import CounterCard, source_line
 from tutor.tui.widgets.findings import FindingsView
-from tutor.tui.widgets.literal import literal, shorten, word_count
+from tutor.tui.widgets.literal import literal
 from tutor.tui.widgets.loading import LoadingProgress
 from tutor.tui.widgets.rubric import RubricView
 

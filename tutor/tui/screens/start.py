@@ -16,7 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from tutor.tui.widgets.literal import literal, shorten
+from tutor.text import shorten
+from tutor.tui.widgets.literal import literal
 from tutor.tui.widgets.loading import LoadingProgress
 
 FREE = "__free__"

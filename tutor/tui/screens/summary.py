@@ -13,7 +13,8 @@ from textual.widgets import Footer, Static
 
 from tutor import session as sessions
 from tutor.errors import TutorError
-from tutor.tui.widgets.literal import bar, literal, shorten
+from tutor.text import shorten
+from tutor.tui.widgets.literal import bar, literal
 
 
 def _cell(value: Any) -> Content:

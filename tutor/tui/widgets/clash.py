@@ -9,7 +9,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tutor.tui.widgets.literal import literal, shorten
+from tutor.text import shorten
+from tutor.tui.widgets.literal import literal
 
 MARK = {"answered": ("✓ answered", "bold green"), "open": ("● open", "bold yellow"), "dropped": ("✗ dropped", "bold red")}
 

@@ -34,12 +34,3 @@ def bar(score: float | None, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def shorten(text: str, limit: int) -> str:
-    text = " ".join(printable(text or "").split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def word_count(text: str) -> int:
-    from tutor.corpus.segment import word_count as core_word_count
-
-    return core_word_count(text or "")
