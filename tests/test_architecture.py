@@ -42,3 +42,11 @@ def test_help_texts():
     assert result.returncode == 0
     for command in ("index", "search", "counter", "motions", "analyze"):
         assert command in result.stdout
+
+
+def test_usage_errors_from_click_are_one_line_too():
+    for args in (["counter", "x", "--side", "maybe"], ["no-such-command"], ["search", "x", "-k", "many"]):
+        result = subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 2, args
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and "--help" in lines[0], result.stderr

@@ -1,4 +1,4 @@
-from tutor.cli import main
+from tutor.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

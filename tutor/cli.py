@@ -5,6 +5,8 @@ Heavy libraries are imported inside commands, so `tutor --help` is instant.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from tutor import __version__
@@ -31,3 +33,21 @@ def main(ctx: click.Context) -> None:
 
 for command in (index_group, search, motions, analyze, counter, sources, check, fallacies, play):
     main.add_command(command)
+
+
+def run() -> None:
+    """The console entry point: click's own usage errors also become one line."""
+    try:
+        main.main(prog_name="tutor", standalone_mode=False)
+    except click.exceptions.Exit as exc:  # --help, --version
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "tutor"
+        click.echo(f"error: {exc.format_message()} (see `{where} --help`)", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("error: interrupted", err=True)
+        sys.exit(130)
