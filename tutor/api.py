@@ -101,7 +101,7 @@ class Tutor:
         if checker is None:
             check = self._no_check(text)
         else:
-            found = checker.check(text, unit_vectors=vectors[1:]) if units else []
+            found = checker.check(text, unit_vectors=vectors[1:], units=units) if units else []
             check = {"text": text, "findings": [f.to_dict() for f in found]}
         measures: dict[str, float | None] = {"motion_relevance": None, "rebuttal_similarity": None}
         if counters["motion"]:

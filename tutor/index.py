@@ -215,7 +215,8 @@ def _check_vectors(vectors: np.ndarray, rows: int, dimension: int) -> None:
 
 
 def _document_summary(doc: Any) -> dict[str, Any]:
-    summary = {k: doc.to_record()[k] for k in ("id", "title", "kind", "author", "attribution", "path", "sha256")}
+    record = doc.to_record()
+    summary = {k: record[k] for k in ("id", "title", "kind", "author", "attribution", "path", "sha256")}
     if doc.meta.get("bio_lines"):
         summary["has_bio"] = True
     return summary

@@ -187,8 +187,10 @@ class FallacyChecker:
         return out
 
     # -- checking ---------------------------------------------------------
-    def check(self, text: str, unit_vectors: np.ndarray | None = None) -> list[Finding]:
-        units = self.units(text)
+    def check(self, text: str, unit_vectors: np.ndarray | None = None,
+              units: list[Span] | None = None) -> list[Finding]:
+        """Findings on `text`; `units` (from `self.units(text)`) spare splitting it again."""
+        units = self.units(text) if units is None else units
         if not units:
             return []
         vectors = self._vectors(text, units, unit_vectors)
@@ -208,7 +210,7 @@ class FallacyChecker:
         for text, units in zip(texts, all_units):
             block = vectors[row : row + len(units)]
             row += len(units)
-            results.append(self.check(text, unit_vectors=block) if units else [])
+            results.append(self.check(text, unit_vectors=block, units=units) if units else [])
         return results
 
     def check_debate(self, texts: Sequence[str]) -> list[Finding]:
