@@ -171,6 +171,8 @@ def test_jsonl_passages(tmp_path: Path):
         ('{"id": "a"}\n', "missing 'text'"),
         ("not json\n", "invalid JSON"),
         ('{"id": "a", "text": "x", "stance": "maybe"}\n', "stance must be"),
+        ('{"id": "a", "text": "x", "attacks": [{"claim": "y", "how": "insults"}]}\n', "each attack needs"),
+        ('{"id": "a", "text": "x", "attacks": "y"}\n', "must be a list"),
         ("\n\n", "holds no passages"),
     ],
 )
@@ -232,3 +234,39 @@ def test_jsonl_corpus_hash_covers_its_motions(tmp_path: Path):
     before = open_corpus(path).content_hash
     (tmp_path / "motions.toml").write_text('[[motions]]\nid = "buses"\nstatement = "Buses should be free."\n', encoding="utf-8")
     assert open_corpus(path).content_hash != before
+
+
+def test_the_argument_map_attaches_to_passages_and_is_hashed(small_corpus: Path):
+    before = open_corpus(small_corpus).content_hash
+    first = next(p for p in open_corpus(small_corpus).iter_passages() if p.doc == "school")
+    (small_corpus / "claims.toml").write_text(
+        f'[passages."{first.id}"]\nclaim = "Uniforms   stop teasing about clothes."\n'
+        'attacks = [{ claim = "Uniforms make no difference to bullying.", how = "rebuts" }, "Clothes never matter."]\n',
+        encoding="utf-8",
+    )
+    corpus = open_corpus(small_corpus)
+    assert corpus.content_hash != before
+    mapped = next(p for p in corpus.iter_passages() if p.id == first.id)
+    assert mapped.claim == "Uniforms stop teasing about clothes."  # whitespace folded
+    assert mapped.attacks == [
+        {"claim": "Uniforms make no difference to bullying.", "how": "rebuts"},
+        {"claim": "Clothes never matter.", "how": "rebuts"},
+    ]
+    assert mapped.map_sentences()[0] == mapped.claim and len(mapped.map_sentences()) == 3
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('[passages."x"]\nattacks = [{ claim = "y", how = "mocks" }]\n', "each attack needs"),
+        ('[passages."x"]\nclaim = 3\n', "a claim must be text"),
+        ('[passages]\nx = 3\n', "must be a table"),
+        ("[passages\n", "cannot parse"),
+    ],
+)
+def test_a_bad_argument_map_is_a_one_line_error(small_corpus: Path, content: str, message: str):
+    (small_corpus / "claims.toml").write_text(content, encoding="utf-8")
+    with pytest.raises(CorpusError, match=message) as info:
+        open_corpus(small_corpus)
+    assert "\n" not in info.value.one_line()
+

@@ -120,3 +120,45 @@ def test_main_claim_prefers_the_conclusion():
     assert claim["text"] == "So uniforms reduce bullying."
     assert text[claim["start"] : claim["end"]] == claim["text"]
     assert main_claim("Why do we even have rules?")["text"] == "Why do we even have rules?"
+
+
+# --- the argument map (claims.toml on a directory corpus; `claim`/`attacks` fields in .jsonl) ---
+
+MAPPED = [
+    dict(ROWS[0], claim="Uniforms reduce bullying about clothes."),
+    *ROWS[1:4],
+    dict(ROWS[4], claim="Uniforms are too expensive for poor families.",
+         attacks=[{"claim": "Such outfits are cheap for every household.", "how": "counter-example"}]),
+    *ROWS[5:],
+]
+
+
+@pytest.fixture
+def mapped_engine(tmp_path: Path) -> CounterEngine:
+    corpus = tmp_path / "uniforms.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in MAPPED) + "\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "idx", embedder=FakeEmbedder())
+    return CounterEngine(load_index(tmp_path / "idx"), FakeEmbedder(), [MOTION])
+
+
+def test_the_argument_map_finds_an_answer_that_shares_no_words(mapped_engine, engine):
+    argument = "Such outfits are cheap for every household."
+    assert ids(engine.counter(argument, "uniforms", "pro", k=1)) != ["con3"]  # without the map
+    card = mapped_engine.counter(argument, "uniforms", "pro", k=1)["counters"][0]
+    assert card["id"] == "con3"
+    assert card["why"]["how"] == "counter-example"
+    assert card["why"]["answers"] == "Such outfits are cheap for every household."
+    assert "it answers the claim" in card["why"]["text"]
+
+
+def test_a_passage_whose_claim_the_student_repeats_is_never_returned(mapped_engine):
+    result = mapped_engine.counter("Uniforms reduce bullying about clothes.", "uniforms", "con", k=5)
+    assert "pro1" not in ids(result)  # the student's own claim (and the same side)
+    answered = mapped_engine.counter("Uniforms are too expensive for poor families.", "uniforms", "pro", k=5)
+    assert "con3" not in ids(answered)  # its map claim is the argument itself: handing it back teaches nothing
+
+
+def test_an_unrelated_map_claim_is_not_named_in_why(mapped_engine):
+    result = mapped_engine.counter("Uniforms reduce bullying about clothes.", "uniforms", "pro", k=5)
+    for card in result["counters"]:
+        assert "answers" not in card["why"]

@@ -222,3 +222,38 @@ def test_annotations_are_stored_with_each_passage(small_corpus: Path, tmp_path: 
     assert loaded.manifest.annotations == {"findings": {"checker": "test"}}
     for passage, findings in zip(loaded.passages, loaded.findings):
         assert findings == [{"type": "words", "count": len(passage.text.split())}]
+
+
+def _with_argument_map(corpus: Path) -> list[str]:
+    """Write a claims.toml for the first passage; return its map sentences."""
+    from tutor.corpus import open_corpus
+
+    first = next(open_corpus(corpus).iter_passages())
+    (corpus / "claims.toml").write_text(
+        f'[passages."{first.id}"]\nclaim = "Uniforms stop teasing."\n'
+        'attacks = [{ claim = "Uniforms change nothing.", how = "rebuts" }]\n',
+        encoding="utf-8",
+    )
+    return ["Uniforms stop teasing.", "Uniforms change nothing."]
+
+
+def test_the_argument_map_is_embedded_and_checked(small_corpus: Path, tmp_path: Path):
+    sentences = _with_argument_map(small_corpus)
+    out = tmp_path / "idx"
+    _build(small_corpus, out)
+    _build(small_corpus, out)  # a second generation replaces the first one's files
+    loaded = load_index(out)
+    assert np.allclose(loaded.map_vectors, FakeEmbedder().encode(sentences), atol=1e-6)
+    assert sum(1 for p in out.iterdir() if p.name.startswith("claims.")) == 1
+    claims = out / loaded.manifest.files["claims"]["name"]
+    claims.write_bytes(claims.read_bytes()[:60])
+    with pytest.raises(IndexError_) as info:
+        load_index(out)
+    assert info.value.problem == "corrupt" and "claims" in info.value.one_line()
+    assert "corrupt" in _verify(out, small_corpus)
+
+
+def test_a_corpus_without_an_argument_map_has_no_claims_file(small_corpus: Path, tmp_path: Path):
+    _build(small_corpus, tmp_path / "idx")
+    loaded = load_index(tmp_path / "idx")
+    assert loaded.map_vectors is None and "claims" not in loaded.manifest.files

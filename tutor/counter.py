@@ -38,6 +38,8 @@ OPPOSITION = {"neutral": 0.3, "unknown": 0.5, "unlabelled": 0.4}
 W_LEXICAL = 0.45  # weight of normalised BM25 beside cosine similarity
 W_REPLY = 0.3  # bonus for answering a passage that makes the student's claim
 W_STRENGTH = 0.12
+W_MAP = 1.0  # weight of the argument map's match (a passage answers a claim like the student's)
+MAP_FLOOR, MAP_SPAN = 0.45, 0.3  # map similarity below the floor is no evidence; floor + span is full evidence
 MAX_K = 50
 
 _UNDERCUT = re.compile(
@@ -78,6 +80,7 @@ class CounterEngine:
         self._reply_rows = [
             [r for r in (index.row(t) for t in p.reply_to) if r is not None] for p in self.passages
         ]
+        self._map = ArgumentMap(self.passages, index.map_vectors)
         self._stance_models: dict[str, StanceModel] = {}
         self._passage_stances: dict[str, list[str]] = {}
 
@@ -199,11 +202,17 @@ class CounterEngine:
         relevance = dense + W_LEXICAL * lexical / max(float(lexical.max()), 1.0)
         relation = self._relations(motion, side)
         # An answer to a passage that makes the student's claim counters it.
-        reply = np.array([max((dense[t] for t in targets), default=0.0) for targets in self._reply_rows])
+        own_claim, answered = self._map.match(vector)
+        claimed = np.maximum(dense, own_claim)
+        reply = np.array([max((claimed[t] for t in targets), default=0.0) for targets in self._reply_rows])
         reply_evidence = np.where(reply > dense - 0.1, np.clip((reply - 0.35) / 0.4, 0.0, 1.0), 0.0)
-        opposition = np.where(relation == 1.0, 1.0, np.maximum(relation, reply_evidence))
+        # The argument map says outright which claims a passage answers.
+        map_evidence = np.clip((answered - MAP_FLOOR) / MAP_SPAN, 0.0, 1.0)
+        opposition = np.where(relation == 1.0, 1.0, np.maximum.reduce([relation, reply_evidence, map_evidence]))
+        relevance = np.maximum(relevance, W_MAP * answered)
         score = relevance * (0.35 + 0.65 * opposition) + W_REPLY * reply_evidence + W_STRENGTH * self._strength
-        allowed = (dense < OWN_CLAIM) & (relation >= 0.0)
+        # Same side on the motion, unless the map says it answers this very claim.
+        allowed = (dense < OWN_CLAIM) & (own_claim < OWN_CLAIM) & ((relation >= 0.0) | (map_evidence >= 1.0))
         rows = np.flatnonzero(allowed)
         pool = rows[np.argsort(-score[rows])[:POOL]]
         parts = {
@@ -238,15 +247,19 @@ class CounterEngine:
             "score": round(parts["score"], 4),
             "scores": {k: round(parts[k], 4) for k in ("relevance", "opposition", "strength")},
             "strength": self.strengths[row].to_dict(),
-            "why": self._why(row, parts, motion, side, claim),
+            "why": self._why(row, parts, motion, side, claim, argument.vector),
             "fallacies": self.index.findings[row],
         }
 
     def _why(self, row: int, parts: dict[str, float], motion: Motion | None, side: str | None,
-             claim: dict[str, Any]) -> dict[str, Any]:
+             claim: dict[str, Any], vector: np.ndarray) -> dict[str, Any]:
         passage = self.passages[row]
         text = passage.text
-        if _UNDERCUT.search(text):
+        mapped = self._map.best_attack(vector, row, MAP_FLOOR)
+        answers = passage.attacks[mapped] if mapped is not None else None
+        if answers:
+            how = answers["how"]
+        elif _UNDERCUT.search(text):
             how = "undercuts"
         elif self.strengths[row].reasons and any("figure" in r or "example" in r for r in self.strengths[row].reasons):
             how = "counter-example"
@@ -258,9 +271,57 @@ class CounterEngine:
         if motion and side:
             sentence += f": it argues the {opposite(side)} side of \u201c{motion.statement.rstrip('.')}\u201d"
         replied = [self.passages[t] for t in self._reply_rows[row]]
-        if replied and parts["opposition"] >= 0.6 and (not motion or not side or parts["relevance"] > 0.3):
+        if answers:
+            sentence += f"; it answers the claim “{answers['claim'].rstrip('.')}”"
+        elif replied and parts["opposition"] >= 0.6 and (not motion or not side or parts["relevance"] > 0.3):
             sentence += f", answering a post that makes a similar point (line {replied[0].line})"
-        return {"attacks": claim_text, "how": how, "text": sentence + "."}
+        why = {"attacks": claim_text, "how": how, "text": sentence + "."}
+        if answers:
+            why["answers"] = answers["claim"]
+        return why
+
+
+class ArgumentMap:
+    """The corpus's hand-written argument map, matched against the student's argument.
+
+    Rows of `vectors` follow Passage.map_sentences: each passage's own claim
+    (if it has one), then the claims it answers.
+    """
+
+    def __init__(self, passages: list[Any], vectors: np.ndarray | None) -> None:
+        self.size = len(passages)
+        self.vectors = vectors
+        owners, slots = [], []  # per map row: its passage, and which attack (-1: the passage's own claim)
+        for row, passage in enumerate(passages):
+            if passage.claim:
+                owners.append(row)
+                slots.append(-1)
+            owners += [row] * len(passage.attacks)
+            slots += range(len(passage.attacks))
+        self._owners = np.array(owners, dtype=np.int64)
+        self._slots = np.array(slots, dtype=np.int64)
+        self._is_claim = self._slots < 0
+
+    def match(self, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per passage: similarity of the argument to its own claim, and to the closest claim it answers."""
+        own, answered = np.zeros(self.size), np.zeros(self.size)
+        if self.vectors is None or not len(self.vectors):
+            return own, answered
+        similarity = self.vectors @ vector
+        np.maximum.at(own, self._owners[self._is_claim], similarity[self._is_claim])
+        np.maximum.at(answered, self._owners[~self._is_claim], similarity[~self._is_claim])
+        return own, answered
+
+    def best_attack(self, vector: np.ndarray, row: int, floor: float) -> int | None:
+        """Index into passages[row].attacks of the answered claim closest to the argument, if at least floor."""
+        if self.vectors is None:
+            return None
+        rows = np.flatnonzero((self._owners == row) & ~self._is_claim)
+        if not len(rows):
+            return None
+        similarity = self.vectors[rows] @ vector
+        best = int(np.argmax(similarity))
+        return int(self._slots[rows[best]]) if similarity[best] >= floor else None
 
 
 def _diverse(pool: np.ndarray, scores: np.ndarray, vectors: np.ndarray, k: int) -> list[int]:

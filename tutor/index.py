@@ -123,7 +123,9 @@ def build_index(
         generation = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
         vectors_name = f"vectors.{generation}.faiss"
         passages_name = f"passages.{generation}.jsonl"
+        claims_name = f"claims.{generation}.faiss"
         index = faiss.IndexIDMap2(faiss.IndexFlatIP(embedder.dimension))
+        claim_index = faiss.IndexFlatIP(embedder.dimension)  # the argument map's sentences, in passage order
         count = 0
         try:
             with atomic_writer(out_dir / passages_name) as records:
@@ -131,6 +133,7 @@ def build_index(
                     vectors, extras = _embed_batch(embedder, batch, annotate)
                     _check_vectors(vectors, len(batch), embedder.dimension)
                     index.add_with_ids(vectors, np.arange(count, count + len(batch), dtype=np.int64))
+                    _add_map_sentences(embedder, batch, claim_index)
                     for passage, extra in zip(batch, extras):
                         record = passage.to_record()
                         if annotate:
@@ -143,6 +146,13 @@ def build_index(
             if count == 0:
                 raise TutorError(f"the corpus at {corpus_path} yields no passages", "add documents with some text")
             _write_faiss_atomic(faiss, index, out_dir / vectors_name)
+            files = {
+                "vectors": {"name": vectors_name, "sha256": sha256_file(out_dir / vectors_name)},
+                "passages": {"name": passages_name, "sha256": sha256_file(out_dir / passages_name)},
+            }
+            if claim_index.ntotal:
+                _write_faiss_atomic(faiss, claim_index, out_dir / claims_name)
+                files["claims"] = {"name": claims_name, "sha256": sha256_file(out_dir / claims_name)}
             manifest = Manifest(
                 format_version=FORMAT_VERSION,
                 model=embedder.name,
@@ -153,20 +163,17 @@ def build_index(
                 corpus_path=_portable(corpus.root),
                 built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                 tool_version=__version__,
-                files={
-                    "vectors": {"name": vectors_name, "sha256": sha256_file(out_dir / vectors_name)},
-                    "passages": {"name": passages_name, "sha256": sha256_file(out_dir / passages_name)},
-                },
+                files=files,
                 documents=[_document_summary(d) for d in corpus.documents],
                 motions=motions,
                 annotations=annotation_info or {},
             )
             write_json_atomic(out_dir / MANIFEST, manifest.to_dict())  # the commit point
         except BaseException:
-            for name in (vectors_name, passages_name):
+            for name in (vectors_name, passages_name, claims_name):
                 (out_dir / name).unlink(missing_ok=True)
             raise
-        _remove_old_generations(out_dir, keep={vectors_name, passages_name})
+        _remove_old_generations(out_dir, keep={vectors_name, passages_name, claims_name})
     return BuildResult(manifest, out_dir, time.perf_counter() - started, corpus.warnings)
 
 
@@ -184,6 +191,15 @@ def _embed_batch(embedder: Any, batch: list[Passage], annotate: Annotator | None
         vectors, span_vectors = embedder.encode_with_spans(texts, [annotate.spans(t) for t in texts])
         return vectors, annotate.annotate(batch, span_vectors)
     return embedder.encode(texts), annotate.annotate(batch, None)
+
+
+def _add_map_sentences(embedder: Any, batch: list[Passage], claim_index: Any) -> None:
+    """Embed the hand-written argument map (claims and the claims they answer), if the corpus has one."""
+    sentences = [s for p in batch for s in p.map_sentences()]
+    if sentences:
+        vectors = embedder.encode(sentences)
+        _check_vectors(vectors, len(sentences), embedder.dimension)
+        claim_index.add(vectors)
 
 
 def _write_faiss_atomic(faiss: Any, index: Any, path: Path) -> None:
@@ -236,7 +252,7 @@ def _portable(path: Path) -> str:
 def _remove_old_generations(out_dir: Path, keep: set[str]) -> None:
     for path in out_dir.iterdir():
         name = path.name.lstrip(".")
-        generated = name.startswith(("vectors.", "passages.")) and (
+        generated = name.startswith(("vectors.", "passages.", "claims.")) and (
             path.suffix in (".faiss", ".jsonl") or name.endswith(".tmp")
         )
         if generated and path.name not in keep:
@@ -253,6 +269,7 @@ class LoadedIndex:
     faiss_index: Any
     passages: list[Passage]
     findings: list[list[dict[str, Any]]]  # per passage, [] when the index has none
+    map_vectors: np.ndarray | None = None  # the argument map's sentences (Passage.map_sentences), if any
 
     def __post_init__(self) -> None:
         self._by_id = {p.id: i for i, p in enumerate(self.passages)}
@@ -298,7 +315,7 @@ def read_manifest(index_dir: Path) -> Manifest:
 
 
 def _check_files(index_dir: Path, manifest: Manifest) -> None:
-    for role in ("vectors", "passages"):
+    for role in ("vectors", "passages", *sorted(set(manifest.files) - {"vectors", "passages"})):
         entry = manifest.files.get(role) or {}
         path = index_dir / str(entry.get("name", ""))
         if not entry.get("name") or not path.is_file():
@@ -343,7 +360,27 @@ def load_index(index_dir: Path | None = None) -> LoadedIndex:
             "rebuild with `tutor index build`",
             problem="corrupt",
         )
-    return LoadedIndex(index_dir, manifest, index, passages, findings)
+    return LoadedIndex(index_dir, manifest, index, passages, findings, _load_map_vectors(index_dir, manifest, passages))
+
+
+def _load_map_vectors(index_dir: Path, manifest: Manifest, passages: list[Passage]) -> np.ndarray | None:
+    entry = manifest.files.get("claims")
+    if not entry:
+        return None
+    import faiss
+
+    try:
+        claims = faiss.read_index(str(index_dir / entry["name"]))
+    except Exception as exc:  # faiss raises RuntimeError with C++ text
+        raise IndexError_(f"cannot read the index's claim vectors: {str(exc).splitlines()[0]}", "rebuild with `tutor index build`", problem="corrupt") from None
+    expected = sum(len(p.map_sentences()) for p in passages)
+    if claims.ntotal != expected or claims.d != manifest.dimension:
+        raise IndexError_(
+            f"the index at {index_dir} is inconsistent: {claims.ntotal} claim vectors for {expected} claims",
+            "rebuild with `tutor index build`",
+            problem="corrupt",
+        )
+    return claims.reconstruct_n(0, claims.ntotal)
 
 
 @dataclass

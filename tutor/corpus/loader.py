@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from tutor.corpus.model import STANCES, Document, Occurrence, Passage
+from tutor.corpus.model import ATTACK_KINDS, STANCES, Document, Occurrence, Passage
 from tutor.corpus.segment import (
     MIN_WORDS,
     Span,
@@ -34,7 +34,7 @@ from tutor.errors import CorpusError
 from tutor.files import sha256_file
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
-ANNOTATION_FILES = ("stances.toml", "motions.toml")
+ANNOTATION_FILES = ("stances.toml", "motions.toml", "claims.toml")
 WILDCARD_MOTION = "*"  # a stance given without naming a motion (user .jsonl corpora)
 
 Warn = Callable[[str], None]
@@ -54,6 +54,7 @@ class Corpus:
     content_hash: str
     warnings: list[str] = field(default_factory=list)
     stances: dict[str, dict[str, str]] = field(default_factory=dict)
+    claims: dict[str, dict[str, Any]] = field(default_factory=dict)
     _jsonl: bool = False
 
     def document(self, doc_id: str) -> Document:
@@ -77,6 +78,9 @@ class Corpus:
             text = _read_text(self._path(doc))
             for passage in document_passages(doc, text):
                 passage.stance = dict(self.stances.get(passage.id, {}))
+                mapped = self.claims.get(passage.id, {})
+                passage.claim = mapped.get("claim", "")
+                passage.attacks = [dict(a) for a in mapped.get("attacks", [])]
                 yield passage
 
 
@@ -151,7 +155,8 @@ def _open_directory(root: Path, warn: Warn, warnings: list[str]) -> Corpus:
             hashed.append((name, sha256_file(extra)))
     if (root / "stances.toml").is_file():
         stances = _load_stances(root / "stances.toml")
-    corpus = Corpus(root, documents, _combine_hashes(hashed), warnings, stances)
+    claims = _load_claims(root / "claims.toml") if (root / "claims.toml").is_file() else {}
+    corpus = Corpus(root, documents, _combine_hashes(hashed), warnings, stances, claims)
     return corpus
 
 
@@ -222,11 +227,49 @@ def _make_document(path: Path, rel: str, text: str, meta: dict[str, Any]) -> Doc
     )
 
 
-def _load_stances(path: Path) -> dict[str, dict[str, str]]:
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CorpusError(f"cannot parse {path}: {exc}", "fix the TOML syntax") from None
+
+
+def _load_claims(path: Path) -> dict[str, dict[str, Any]]:
+    """The hand-written argument map: per passage id, its claim and the claims it answers."""
+    table = _read_toml(path).get("passages", {})
+    claims: dict[str, dict[str, Any]] = {}
+    for passage_id, entry in table.items():
+        where = f"{path}: passage {passage_id}"
+        if not isinstance(entry, dict):
+            raise CorpusError(f"{where} must be a table with `claim` and `attacks`")
+        claims[passage_id] = {"claim": _claim_text(entry.get("claim", ""), where),
+                              "attacks": _attacks(entry.get("attacks", []), where)}
+    return claims
+
+
+def _claim_text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise CorpusError(f"{where}: a claim must be text")
+    return " ".join(value.split())
+
+
+def _attacks(value: Any, where: str) -> list[dict[str, str]]:
+    """A list of {claim, how}; a bare string is a claim it rebuts."""
+    if not isinstance(value, list):
+        raise CorpusError(f"{where}: `attacks` must be a list")
+    attacks = []
+    for item in value:
+        item = {"claim": item, "how": "rebuts"} if isinstance(item, str) else item
+        if not isinstance(item, dict) or item.get("how", "rebuts") not in ATTACK_KINDS:
+            raise CorpusError(f"{where}: each attack needs a `claim` and a `how` of {', '.join(ATTACK_KINDS)}")
+        claim = _claim_text(item.get("claim", ""), where)
+        if claim:
+            attacks.append({"claim": claim, "how": item.get("how", "rebuts")})
+    return attacks
+
+
+def _load_stances(path: Path) -> dict[str, dict[str, str]]:
+    data = _read_toml(path)
     table = data.get("stances", data)
     stances: dict[str, dict[str, str]] = {}
     for passage_id, labels in table.items():
@@ -544,6 +587,7 @@ def _record_passage(path: Path, number: int, record: dict[str, Any]) -> Passage:
     reply_to = record.get("reply_to") or []
     if isinstance(reply_to, (str, int)):
         reply_to = [reply_to]
+    where = f"{path}:{number}"
     return Passage(
         id=record["id"],
         doc=str(record.get("doc") or path.stem),
@@ -554,6 +598,8 @@ def _record_passage(path: Path, number: int, record: dict[str, Any]) -> Passage:
         lang=detect_language(text),
         reply_to=[str(r) for r in reply_to],
         stance=dict(stance),
+        claim=_claim_text(record.get("claim") or "", where),
+        attacks=_attacks(record.get("attacks") or [], where),
     )
 
 

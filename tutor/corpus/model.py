@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 STANCES = ("pro", "con", "neutral")
+ATTACK_KINDS = ("rebuts", "undercuts", "counter-example")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,14 @@ class Passage:
     role: str = ""  # forum threads: "post", "quote" (an opponent's words quoted) or "reply"
     reply_to: list[str] = field(default_factory=list)
     stance: dict[str, str] = field(default_factory=dict)  # motion id -> pro/con/neutral
+    # The corpus's argument map, written by hand (claims.toml): what the passage
+    # asserts, and the claims it answers ({"claim": ..., "how": one of ATTACK_KINDS}).
+    claim: str = ""
+    attacks: list[dict[str, str]] = field(default_factory=list)
+
+    def map_sentences(self) -> list[str]:
+        """The argument-map sentences the index embeds: own claim first (if any), then attacks."""
+        return ([self.claim] if self.claim else []) + [a["claim"] for a in self.attacks]
 
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)
