@@ -270,3 +270,12 @@ def test_a_bad_argument_map_is_a_one_line_error(small_corpus: Path, content: str
         open_corpus(small_corpus)
     assert "\n" not in info.value.one_line()
 
+
+def test_the_shipped_argument_map_names_real_passages(shipped):
+    import tomllib
+
+    _, passages = shipped
+    ids = {p.id for p in passages}
+    table = tomllib.loads((SHIPPED_CORPUS / "claims.toml").read_text(encoding="utf-8"))["passages"]
+    assert set(table) <= ids, "claims.toml names passages the loader no longer makes"
+    assert sum(1 for p in passages if p.claim or p.attacks) == len(table)

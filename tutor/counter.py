@@ -3,7 +3,9 @@
 Nearest neighbours alone hand the student's own claim back (the thread quotes
 each claim right before answering it), so ranking combines four signals:
 
-- relevance: cosine similarity to the argument: aimed at the same claim;
+- relevance: cosine similarity to the argument, sharpened by shared rare
+  words and, where the corpus has a hand-written argument map (claims.toml),
+  by how close the argument is to a claim the passage is known to answer;
 - opposition: the passage's stance on the motion against the student's side
   (hand labels where the corpus has them, else the stance estimate), and the
   reply structure: an answer to a passage that makes the student's claim;
@@ -38,7 +40,7 @@ OPPOSITION = {"neutral": 0.3, "unknown": 0.5, "unlabelled": 0.4}
 W_LEXICAL = 0.45  # weight of normalised BM25 beside cosine similarity
 W_REPLY = 0.3  # bonus for answering a passage that makes the student's claim
 W_STRENGTH = 0.12
-W_MAP = 1.0  # weight of the argument map's match (a passage answers a claim like the student's)
+W_MAP = 2.0  # weight of the argument map's match (a passage answers a claim like the student's)
 MAP_FLOOR, MAP_SPAN = 0.45, 0.3  # map similarity below the floor is no evidence; floor + span is full evidence
 MAX_K = 50
 
@@ -206,13 +208,15 @@ class CounterEngine:
         claimed = np.maximum(dense, own_claim)
         reply = np.array([max((claimed[t] for t in targets), default=0.0) for targets in self._reply_rows])
         reply_evidence = np.where(reply > dense - 0.1, np.clip((reply - 0.35) / 0.4, 0.0, 1.0), 0.0)
-        # The argument map says outright which claims a passage answers.
+        # The argument map says outright which claims a passage answers: strong
+        # relevance evidence; evidence of opposition only where no stance says more.
         map_evidence = np.clip((answered - MAP_FLOOR) / MAP_SPAN, 0.0, 1.0)
+        undecided = (relation == OPPOSITION["unknown"]) | (relation == OPPOSITION["unlabelled"])
+        map_evidence = np.where(undecided, map_evidence, 0.0)
         opposition = np.where(relation == 1.0, 1.0, np.maximum.reduce([relation, reply_evidence, map_evidence]))
-        relevance = np.maximum(relevance, W_MAP * answered)
-        score = relevance * (0.35 + 0.65 * opposition) + W_REPLY * reply_evidence + W_STRENGTH * self._strength
-        # Same side on the motion, unless the map says it answers this very claim.
-        allowed = (dense < OWN_CLAIM) & (own_claim < OWN_CLAIM) & ((relation >= 0.0) | (map_evidence >= 1.0))
+        relevance = relevance + W_MAP * answered
+        score = (relevance + W_REPLY * reply_evidence + W_STRENGTH * self._strength) * (0.35 + 0.65 * opposition)
+        allowed = (dense < OWN_CLAIM) & (own_claim < OWN_CLAIM) & (relation >= 0.0)
         rows = np.flatnonzero(allowed)
         pool = rows[np.argsort(-score[rows])[:POOL]]
         parts = {
