@@ -9,7 +9,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import SHIPPED_CORPUS
 from tutor.cli import main
+from tutor.corpus import open_corpus
 
 pytestmark = pytest.mark.e2e
 
@@ -44,6 +46,17 @@ def test_counter_json_matches_the_documented_shape():
         assert card["why"]["text"]
     # The thread answers exactly this analogy ("your analogy is broken").
     assert "thread:32.1" in [c["id"] for c in data["counters"]]
+
+
+def test_a_counters_why_names_the_mapped_claim_it_answers():
+    data = json.loads(run("counter", "Censoring games hard is fine, the state can still get great games that are also safe.",
+                          "--motion", "state_approval", "--side", "pro", "-k", "3", "--json").stdout)
+    first = data["counters"][0]
+    attacks = next(p.attacks for p in open_corpus(SHIPPED_CORPUS).iter_passages() if p.id == first["id"])
+    # The named claim is one the passage answers in claims.toml, with the map's own `how`.
+    named = next(a for a in attacks if a["claim"] == first["why"]["answers"])
+    assert first["why"]["how"] == named["how"]
+    assert first["why"]["answers"].rstrip(".") in first["why"]["text"]
 
 
 def test_counter_text_output_attributes_the_thread():

@@ -42,6 +42,7 @@ W_REPLY = 0.3  # bonus for answering a passage that makes the student's claim
 W_STRENGTH = 0.12
 W_MAP = 2.0  # weight of the argument map's match (a passage answers a claim like the student's)
 MAP_FLOOR, MAP_SPAN = 0.45, 0.3  # map similarity below the floor is no evidence; floor + span is full evidence
+NAME_FLOOR = 0.55  # a `why` names the answered claim only when it is at least this close to the argument
 MAX_K = 50
 
 _UNDERCUT = re.compile(
@@ -259,7 +260,7 @@ class CounterEngine:
              claim: dict[str, Any], vector: np.ndarray) -> dict[str, Any]:
         passage = self.passages[row]
         text = passage.text
-        mapped = self._map.best_attack(vector, row, MAP_FLOOR)
+        mapped = self._map.best_attack(vector, row, NAME_FLOOR)
         answers = passage.attacks[mapped] if mapped is not None else None
         if answers:
             how = answers["how"]
