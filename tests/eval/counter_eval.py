@@ -1,6 +1,6 @@
 """Evaluate the counter-argument engine against two baselines, in one run.
 
-    python tests/eval/counter_eval.py [--split test|dev|all] [--k 5]
+    python tests/eval/counter_eval.py [--split test|dev|all] [--k 5] [--grades both|original|completed]
 
 Prints nDCG@5, hit@1, hit@3 and same-side-in-top-3 for:
   engine (side given)   motion and side as a student picks them in the TUI
@@ -8,6 +8,9 @@ Prints nDCG@5, hit@1, hit@3 and same-side-in-top-3 for:
   nearest neighbours    plain cosine on the same embeddings
   BM25                  lexical retrieval (rank-bm25)
 The set (counter_eval.jsonl) was written by hand; its test split is not tuned on.
+Two gradings (see README.md): `original`, the set's own counters, and
+`completed`, the same with the passages it did not list graded by a second,
+blind judge (the `second_judge` field).
 """
 
 from __future__ import annotations
@@ -31,6 +34,14 @@ def load_set(split: str) -> list[dict]:
     return rows if split == "all" else [r for r in rows if r["split"] == split]
 
 
+def completed(item: dict) -> dict:
+    """The item with the second judge's grades for the passages its own list leaves out."""
+    same_side = set(item.get("same_side", []))
+    grades = {pid: g for pid, g in item.get("second_judge", {}).items() if g > 0 and pid not in same_side}
+    grades.update(item["counters"])  # the original judgement stands wherever there is one
+    return {**item, "counters": grades}
+
+
 def metrics(ranked: list[str], item: dict, k: int = 5) -> dict[str, float]:
     grades = item["counters"]
     gains = [2 ** grades.get(pid, 0) - 1 for pid in ranked[:k]]
@@ -50,7 +61,8 @@ def tokens(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
-def run(split: str, k: int) -> dict[str, dict[str, float]]:
+def run(split: str, k: int, gradings: tuple[str, ...] = ("original",)) -> dict[str, dict[str, dict[str, float]]]:
+    """Per grading, per system: mean metrics over the split (each system ranks each argument once)."""
     from rank_bm25 import BM25Okapi
 
     from tutor.api import Tutor
@@ -68,31 +80,44 @@ def run(split: str, k: int) -> dict[str, dict[str, float]]:
         ],
         "BM25": lambda it: [passages[i].id for i in np.argsort(-bm25.get_scores(tokens(it["text"])))[:k]],
     }
-    table: dict[str, dict[str, float]] = {}
-    for name, system in systems.items():
-        rows = [metrics(system(item), item, k) for item in items]
-        table[name] = {m: float(np.mean([r[m] for r in rows])) for m in rows[0]}
-        table[name]["same_side@3 count"] = sum(r["same_side@3"] for r in rows)
-    table["_n"] = {"arguments": len(items)}
-    return table
+    rankings = {name: [system(item) for item in items] for name, system in systems.items()}
+    tables: dict[str, dict[str, dict[str, float]]] = {}
+    for grading in gradings:
+        graded = [completed(item) for item in items] if grading == "completed" else items
+        table: dict[str, dict[str, float]] = {}
+        for name, ranked in rankings.items():
+            rows = [metrics(r, item, k) for r, item in zip(ranked, graded)]
+            table[name] = {m: float(np.mean([row[m] for row in rows])) for m in rows[0]}
+            table[name]["same_side@3 count"] = sum(row["same_side@3"] for row in rows)
+        table["_n"] = {"arguments": len(items)}
+        tables[grading] = table
+    return tables
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--split", choices=["test", "dev", "all"], default="test")
     parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--grades", choices=["both", "original", "completed"], default="both")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    table = run(args.split, args.k)
+    gradings = ["original", "completed"] if args.grades == "both" else [args.grades]
+    tables = run(args.split, args.k, tuple(gradings))
     if args.json:
-        print(json.dumps(table, indent=2))
+        print(json.dumps(tables, indent=2))
         return
+    for grading, table in tables.items():
+        print_table(table, args.split, grading)
+
+
+def print_table(table: dict[str, dict[str, float]], split: str, grading: str) -> None:
     n = table.pop("_n")["arguments"]
-    print(f"counter-argument evaluation, split={args.split}, {n} arguments")
+    print(f"counter-argument evaluation, split={split}, {n} arguments, {grading} grades")
     print(f"{'system':<22}{'nDCG@5':>8}{'hit@1':>8}{'hit@3':>8}{'same-side@3':>14}")
     for name, row in table.items():
         print(f"{name:<22}{row['ndcg@5']:>8.3f}{row['hit@1']:>8.3f}{row['hit@3']:>8.3f}"
               f"{int(row['same_side@3 count']):>8d}/{n:<5d}")
+    print()
 
 
 if __name__ == "__main__":
