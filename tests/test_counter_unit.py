@@ -34,12 +34,17 @@ ROWS = [
 ]
 
 
+def engine_over(rows: list[dict], folder: Path) -> CounterEngine:
+    """A counter engine over an index built from `rows` (a passages .jsonl corpus)."""
+    corpus = folder / "uniforms.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    build_index(corpus, folder / "idx", embedder=FakeEmbedder())
+    return CounterEngine(load_index(folder / "idx"), FakeEmbedder(), [MOTION])
+
+
 @pytest.fixture
 def engine(tmp_path: Path) -> CounterEngine:
-    corpus = tmp_path / "uniforms.jsonl"
-    corpus.write_text("\n".join(json.dumps(r) for r in ROWS) + "\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "idx", embedder=FakeEmbedder())
-    return CounterEngine(load_index(tmp_path / "idx"), FakeEmbedder(), [MOTION])
+    return engine_over(ROWS, tmp_path)
 
 
 def ids(result) -> list[str]:
@@ -135,10 +140,8 @@ MAPPED = [
 
 @pytest.fixture
 def mapped_engine(tmp_path: Path) -> CounterEngine:
-    corpus = tmp_path / "uniforms.jsonl"
-    corpus.write_text("\n".join(json.dumps(r) for r in MAPPED) + "\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "idx", embedder=FakeEmbedder())
-    return CounterEngine(load_index(tmp_path / "idx"), FakeEmbedder(), [MOTION])
+    (tmp_path / "mapped").mkdir()
+    return engine_over(MAPPED, tmp_path / "mapped")
 
 
 def test_the_argument_map_finds_an_answer_that_shares_no_words(mapped_engine, engine):
