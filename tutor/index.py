@@ -339,10 +339,7 @@ def load_index(index_dir: Path | None = None) -> LoadedIndex:
     import faiss
 
     runtime.cap_faiss_threads()
-    try:
-        index = faiss.read_index(str(index_dir / manifest.files["vectors"]["name"]))
-    except Exception as exc:  # faiss raises RuntimeError with C++ text
-        raise IndexError_(f"cannot read the index vectors: {str(exc).splitlines()[0]}", "rebuild with `tutor index build`", problem="corrupt") from None
+    index = _read_faiss(faiss, index_dir / manifest.files["vectors"]["name"], "the index vectors")
     passages: list[Passage] = []
     findings: list[list[dict[str, Any]]] = []
     try:
@@ -363,16 +360,20 @@ def load_index(index_dir: Path | None = None) -> LoadedIndex:
     return LoadedIndex(index_dir, manifest, index, passages, findings, _load_map_vectors(index_dir, manifest, passages))
 
 
+def _read_faiss(faiss: Any, path: Path, what: str) -> Any:
+    try:
+        return faiss.read_index(str(path))
+    except Exception as exc:  # faiss raises RuntimeError with C++ text
+        raise IndexError_(f"cannot read {what}: {str(exc).splitlines()[0]}", "rebuild with `tutor index build`", problem="corrupt") from None
+
+
 def _load_map_vectors(index_dir: Path, manifest: Manifest, passages: list[Passage]) -> np.ndarray | None:
     entry = manifest.files.get("claims")
     if not entry:
         return None
     import faiss
 
-    try:
-        claims = faiss.read_index(str(index_dir / entry["name"]))
-    except Exception as exc:  # faiss raises RuntimeError with C++ text
-        raise IndexError_(f"cannot read the index's claim vectors: {str(exc).splitlines()[0]}", "rebuild with `tutor index build`", problem="corrupt") from None
+    claims = _read_faiss(faiss, index_dir / entry["name"], "the index's claim vectors")
     expected = sum(len(p.map_sentences()) for p in passages)
     if claims.ntotal != expected or claims.d != manifest.dimension:
         raise IndexError_(
