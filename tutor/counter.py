@@ -214,7 +214,8 @@ class CounterEngine:
         map_evidence = np.clip((answered - MAP_FLOOR) / MAP_SPAN, 0.0, 1.0)
         undecided = (relation == OPPOSITION["unknown"]) | (relation == OPPOSITION["unlabelled"])
         map_evidence = np.where(undecided, map_evidence, 0.0)
-        opposition = np.where(relation == 1.0, 1.0, np.maximum.reduce([relation, reply_evidence, map_evidence]))
+        # The opposite side is 1.0 already, and the evidence never exceeds it.
+        opposition = np.maximum.reduce([relation, reply_evidence, map_evidence])
         relevance = relevance + W_MAP * answered
         score = (relevance + W_REPLY * reply_evidence + W_STRENGTH * self._strength) * (0.35 + 0.65 * opposition)
         allowed = (dense < OWN_CLAIM) & (own_claim < OWN_CLAIM) & (relation >= 0.0)
