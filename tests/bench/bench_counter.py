@@ -3,7 +3,10 @@
     python tests/bench/bench_counter.py [--repeat 50]
 
 Both encode the same argument; the ratio counter/encode shows what ranking
-adds on top of the embedding forward pass (target: at most 1.3).
+adds on top of the embedding forward pass (target: at most 1.3). The three
+calls are timed back to back in each round, in rotating order, and each ratio
+is the median of the per-round ratios, so load on a shared machine falls on
+both sides of a ratio alike.
 """
 
 from __future__ import annotations
@@ -24,13 +27,24 @@ ARGUMENTS = [
 ]
 
 
-def median_ms(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+def elapsed_ms(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def paired_rounds(calls: list, repeat: int) -> list[list[float]]:
+    """Per call, its time in each round; every round runs all calls, in rotating order."""
+    samples: list[list[float]] = [[] for _ in calls]
+    for round_ in range(repeat):
+        for offset in range(len(calls)):
+            which = (round_ + offset) % len(calls)
+            samples[which].append(elapsed_ms(calls[which]))
+    return samples
+
+
+def median_ratio(numerators: list[float], denominators: list[float]) -> float:
+    return statistics.median(n / d for n, d in zip(numerators, denominators))
 
 
 def main() -> None:
@@ -46,11 +60,18 @@ def main() -> None:
         tutor.counter(text)
     print(f"{'argument':<40}{'encode ms':>10}{'counter ms':>12}{'ratio':>7}{'free ms':>9}{'ratio':>7}")
     for text, motion, side in ARGUMENTS:
-        encode = median_ms(lambda: model.encode([text], normalize_embeddings=True), args.repeat)
-        given = median_ms(lambda: tutor.counter(text, motion, side), args.repeat)
-        free = median_ms(lambda: tutor.counter(text), args.repeat)
-        print(f"{text[:38]:<40}{encode:>10.2f}{given:>12.2f}{given / encode:>7.2f}{free:>9.2f}{free / encode:>7.2f}")
-    print("counter: motion and side given; free: motion and side estimated (medians, warm)")
+        encode, given, free = paired_rounds([
+            lambda: model.encode([text], normalize_embeddings=True),
+            lambda: tutor.counter(text, motion, side),
+            lambda: tutor.counter(text),
+        ], args.repeat)
+        print(
+            f"{text[:38]:<40}{statistics.median(encode):>10.2f}"
+            f"{statistics.median(given):>12.2f}{median_ratio(given, encode):>7.2f}"
+            f"{statistics.median(free):>9.2f}{median_ratio(free, encode):>7.2f}"
+        )
+    print("counter: motion and side given; free: motion and side estimated")
+    print("times: medians, warm; ratios: medians of the per-round ratios")
 
 
 if __name__ == "__main__":
