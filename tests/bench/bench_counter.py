@@ -4,9 +4,8 @@
 
 Both encode the same argument; the ratio counter/encode shows what ranking
 adds on top of the embedding forward pass (target: at most 1.3). The three
-calls are timed back to back in each round, in rotating order, and each ratio
-is the median of the per-round ratios, so load on a shared machine falls on
-both sides of a ratio alike.
+calls are timed in paired rounds (paired.py) and each ratio is the median of
+the per-round ratios.
 """
 
 from __future__ import annotations
@@ -14,37 +13,18 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
+
+from paired import median_ratio, paired_rounds  # noqa: E402  (beside this script)
 
 ARGUMENTS = [
     ("K-pop makes millions of people love Korea, so it is real soft power.", "soft_power_real", "pro"),
     ("Only money and the military matter; being liked changes nothing.", "soft_power_real", "con"),
     ("Anime is just entertainment, nobody supports Japan because of cartoons.", "entertainment_soft_power", "con"),
 ]
-
-
-def elapsed_ms(fn) -> float:
-    started = time.perf_counter()
-    fn()
-    return (time.perf_counter() - started) * 1000
-
-
-def paired_rounds(calls: list, repeat: int) -> list[list[float]]:
-    """Per call, its time in each round; every round runs all calls, in rotating order."""
-    samples: list[list[float]] = [[] for _ in calls]
-    for round_ in range(repeat):
-        for offset in range(len(calls)):
-            which = (round_ + offset) % len(calls)
-            samples[which].append(elapsed_ms(calls[which]))
-    return samples
-
-
-def median_ratio(numerators: list[float], denominators: list[float]) -> float:
-    return statistics.median(n / d for n, d in zip(numerators, denominators))
 
 
 def main() -> None:

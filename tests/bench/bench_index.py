@@ -3,10 +3,9 @@
     python tests/bench/bench_index.py [--corpus DIR] [--repeat 5]
     python tests/bench/bench_index.py --synthetic 100000   # memory on a large corpus
 
-Times: one subprocess loads the model once, then runs the bare encode, the
-build and the build with the fallacy check back to back in each round, in
-rotating order; each ratio is the median of the per-round ratios, so load on
-a shared machine falls on both sides of a ratio alike. Memory: each of the
+Times: one subprocess loads the model once, then times the bare encode, the
+build and the build with the fallacy check in paired rounds (paired.py); each
+ratio is the median of the per-round ratios. Memory: each of the
 three also runs once in a fresh subprocess of its own, so its peak RSS (max
 RSS) is its own. Target: build/encode at most 1.2. The bare encode covers
 every text the index embeds: the passages and, where the corpus has an
@@ -22,13 +21,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
 
 # Shared by the timing and the memory runs: the model loaded once, then
 # `work`, a name -> callable map of the three measured jobs.
 SETUP = """
-import json, resource, statistics, sys, tempfile, time
-sys.path.insert(0, {root!r})
+import json, resource, statistics, sys, tempfile
+sys.path.insert(0, {root!r}); sys.path.insert(0, {bench!r})
 from tutor.api import fallacy_annotator
 from tutor.corpus import open_corpus
 from tutor.embedding import load_embedder
@@ -56,16 +56,11 @@ work = {{"encode": encode, "build": lambda: build(False), "full": lambda: build(
 """
 
 TIMING = SETUP + """
+from paired import median_ratio, paired_rounds
 names = list(work)
-seconds = {{name: [] for name in names}}
-for round_ in range({repeat}):
-    for offset in range(len(names)):
-        name = names[(round_ + offset) % len(names)]
-        t0 = time.perf_counter()
-        work[name]()
-        seconds[name].append(time.perf_counter() - t0)
-ratio = lambda name: statistics.median(a / b for a, b in zip(seconds[name], seconds["encode"]))
-print(json.dumps({{"median_s": {{n: statistics.median(v) for n, v in seconds.items()}},
+ms = dict(zip(names, paired_rounds([work[n] for n in names], {repeat})))
+ratio = lambda name: median_ratio(ms[name], ms["encode"])
+print(json.dumps({{"median_s": {{n: statistics.median(v) / 1000 for n, v in ms.items()}},
                    "ratio": {{"build": ratio("build"), "full": ratio("full")}},
                    "passages": len(texts), "map_sentences": len(sentences)}}))
 """
@@ -122,8 +117,8 @@ def main() -> None:
     if args.synthetic:
         synthetic(args.synthetic)
         return
-    timing = _run(TIMING.format(root=str(ROOT), corpus=args.corpus, repeat=args.repeat, checker=True))
-    rss = {name: _run(MEMORY.format(root=str(ROOT), corpus=args.corpus, name=name, checker=name == "full"))["max_rss_mb"]
+    timing = _run(TIMING.format(root=str(ROOT), bench=str(HERE), corpus=args.corpus, repeat=args.repeat, checker=True))
+    rss = {name: _run(MEMORY.format(root=str(ROOT), bench=str(HERE), corpus=args.corpus, name=name, checker=name == "full"))["max_rss_mb"]
            for name in ("encode", "build", "full")}
     median, ratio = timing["median_s"], timing["ratio"]
     print(f"corpus: {args.corpus} ({timing['passages']} passages, {timing['map_sentences']} argument-map sentences), "
@@ -133,6 +128,7 @@ def main() -> None:
           f"   ratio {ratio['build']:.2f}x (target <= 1.2x)")
     print(f"index build with fallacy check: {median['full']:.3f} s   peak RSS {rss['full']:.0f} MiB"
           f"   ratio {ratio['full']:.2f}x")
+
 
 if __name__ == "__main__":
     main()
