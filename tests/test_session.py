@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from conftest import ROOT
 from tutor import session as S
 from tutor.errors import UsageError
 
@@ -222,5 +223,5 @@ def test_markdown_escape_round_trips_plain_words():
 def test_session_module_imports_no_ui():
     code = "import sys, tutor.session; bad = [m for m in ('textual', 'click', 'rich', 'torch', 'tutor.tui') if m in sys.modules]; print(bad)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(S.Path(S.__file__).parent.parent)})
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.stdout.strip() == "[]"

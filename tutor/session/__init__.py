@@ -1,0 +1,45 @@
+"""Debate sessions: turns, the clash tracker, the rubric, autosave and export.
+
+Core code: imports nothing from Textual or click. One module per concern:
+
+- `records`: `Session` and `Turn` (and `SessionError`);
+- `clash`: the clash tracker (counters answered, open, dropped);
+- `rubric`: the per-turn rubric, every score with its evidence;
+- `turns`: turn orchestration (the feedback for one turn, from the core API);
+- `summary`: the end-of-session summary;
+- `markdown`: the Markdown transcript;
+- `store`: files on disk (save, load, list, resume).
+
+The names below are re-exported so callers write `from tutor import session`
+and `session.save(...)`.
+"""
+
+from __future__ import annotations
+
+from tutor.session.clash import clash
+from tutor.session.markdown import export_markdown, md_escape, to_markdown
+from tutor.session.records import Session, SessionError, Turn, new_session_id, now_iso
+from tutor.session.rubric import ENGAGED, RELEVANCE_ON, RELEVANCE_PARTLY, SHARED_WORDS, content_words, rubric
+from tutor.session.store import (
+    DATA_ENV,
+    FORMAT,
+    FORMAT_VERSION,
+    data_dir,
+    latest,
+    list_sessions,
+    load,
+    load_path,
+    resolve,
+    save,
+    session_path,
+    sessions_dir,
+)
+from tutor.session.summary import summary
+from tutor.session.turns import debate_findings, run_turn
+
+__all__ = [
+    "DATA_ENV", "ENGAGED", "FORMAT", "FORMAT_VERSION", "RELEVANCE_ON", "RELEVANCE_PARTLY", "SHARED_WORDS",
+    "Session", "SessionError", "Turn", "clash", "content_words", "data_dir", "debate_findings", "export_markdown",
+    "latest", "list_sessions", "load", "load_path", "md_escape", "new_session_id", "now_iso", "resolve", "rubric",
+    "run_turn", "save", "session_path", "sessions_dir", "summary", "to_markdown",
+]
