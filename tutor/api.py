@@ -6,11 +6,14 @@ Results are plain JSON-able dicts: the CLI's `--json` output is this data.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from tutor.errors import TutorError
 from tutor.index import BuildResult, LoadedIndex, build_index, check_compatible, load_index
 from tutor.paths import default_index_dir
+
+if TYPE_CHECKING:
+    from tutor.session import Session, Turn, TurnFeedback
 
 Step = Callable[[str], None]
 
@@ -112,6 +115,22 @@ class Tutor:
         if row is not None:
             measures["rebuttal_similarity"] = float(self.engine.vectors[row] @ vectors[0])
         return {"counter": counters, "check": check, "measures": measures}
+
+    def run_turn(self, session: "Session", turn: "Turn", k: int = 5) -> "TurnFeedback":
+        """The feedback for one debate turn (blocking): counters, the check on the
+        student's text and across the debate so far, and the rubric.
+
+        Raises TutorError on bad input; the session itself is not changed (the
+        caller records the result with `session.complete`).
+        """
+        from tutor.session.turns import answered_counter, debate_context, turn_feedback
+
+        answered = answered_counter(session, turn)
+        result = self.respond(turn.text, motion=session.motion, side=session.side, k=k,
+                              rebutting=answered["id"] if answered else None)
+        texts, labels = debate_context(session, turn, answered)
+        debate = self.check_debate(texts, labels)["findings"]
+        return turn_feedback(turn, answered, result["counter"], result["check"], result["measures"], debate)
 
     def check_debate(self, texts: list[str], labels: list[str] | None = None) -> dict[str, Any]:
         """Equivocation across a debate: a key term that shifts meaning between texts.

@@ -5,7 +5,7 @@ Core code: imports nothing from Textual or click. One module per concern:
 - `records`: `Session` and `Turn` (and `SessionError`);
 - `clash`: the clash tracker (counters answered, open, dropped);
 - `rubric`: the per-turn rubric, every score with its evidence;
-- `turns`: turn orchestration (the feedback for one turn, from the core API);
+- `turns`: what one turn's feedback is made of (`Tutor.run_turn` in the core API runs it);
 - `summary`: the end-of-session summary;
 - `markdown`: the Markdown transcript;
 - `store`: files on disk (save, load, list, resume).
@@ -35,11 +35,12 @@ from tutor.session.store import (
     sessions_dir,
 )
 from tutor.session.summary import summary
-from tutor.session.turns import debate_findings, run_turn
+from tutor.session.turns import TurnFeedback, answered_counter, debate_context, turn_feedback
 
 __all__ = [
     "DATA_ENV", "ENGAGED", "FORMAT", "FORMAT_VERSION", "RELEVANCE_ON", "RELEVANCE_PARTLY", "SHARED_WORDS",
-    "Session", "SessionError", "Turn", "clash", "content_words", "data_dir", "debate_findings", "export_markdown",
+    "Session", "SessionError", "Turn", "TurnFeedback", "answered_counter", "clash", "content_words", "data_dir",
+    "debate_context", "export_markdown",
     "latest", "list_sessions", "load", "load_path", "md_escape", "new_session_id", "now_iso", "resolve", "rubric",
-    "run_turn", "save", "session_path", "sessions_dir", "summary", "to_markdown",
+    "save", "session_path", "sessions_dir", "summary", "to_markdown", "turn_feedback",
 ]

@@ -1,45 +1,60 @@
-"""Turn orchestration: the feedback for one turn, from the core API."""
+"""Turn orchestration, the session's half: what a turn's feedback is made of.
+
+The core API (`tutor.api.Tutor.run_turn`) runs a turn: it asks these plain
+functions which texts the debate check compares, then builds the feedback
+from its own results. Nothing here calls the API.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tutor.session.records import Session, Turn
 from tutor.session.rubric import rubric
 
 
-def debate_findings(tutor: Any, session: Session, turn: Turn, answered: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Equivocations between this turn and the debate so far: the student's
-    earlier turns and the source passage it rebuts. Only shifts that involve
-    this turn are reported, so each surfaces once, when it happens."""
+@dataclass
+class TurnFeedback:
+    """Everything the feedback for one turn needs: counters, the check, the rubric."""
+
+    counter: dict[str, Any]
+    check: dict[str, Any]
+    rubric: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"counter": self.counter, "check": self.check, "rubric": self.rubric}
+
+
+def answered_counter(session: Session, turn: Turn) -> dict[str, Any] | None:
+    """The counter card this turn rebuts, if any."""
+    return session.find_counter(turn.replying_to) if turn.replying_to else None
+
+
+def debate_context(session: Session, turn: Turn, answered: dict[str, Any] | None) -> tuple[list[str], list[str]]:
+    """The texts a debate-wide check compares for this turn, and their labels:
+    the student's earlier turns, this turn, and the source passage it rebuts."""
     earlier = [t for t in session.done_turns if t is not turn]
     texts = [t.text for t in earlier] + [turn.text]
     labels = [f"your turn {t.number}" for t in earlier] + ["this turn"]
     if answered is not None:
         texts.append(answered.get("text", ""))
         labels.append(f"source {answered.get('id')}")
-    if len(texts) < 2 or not hasattr(tutor, "check_debate"):
-        return []
-    found = tutor.check_debate(texts, labels)["findings"]
-    return [f for f in found if "this turn" in (f.get("where"), f.get("other_where"))]
+    return texts, labels
 
 
-def run_turn(tutor: Any, session: Session, turn: Turn, k: int = 5) -> dict[str, Any]:
-    """Everything the feedback for one turn needs, from the core API (blocking).
+def involving_this_turn(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Only shifts that involve this turn, so each surfaces once, when it happens."""
+    return [f for f in findings if "this turn" in (f.get("where"), f.get("other_where"))]
 
-    Returns {"counter", "check", "rubric"}; raises TutorError on bad input.
-    """
+
+def turn_feedback(turn: Turn, answered: dict[str, Any] | None, counter: dict[str, Any], check: dict[str, Any],
+                  measures: dict[str, float | None], debate_findings: list[dict[str, Any]]) -> TurnFeedback:
+    """The feedback for `turn` from the API's results: the check gains the
+    debate findings, and the rubric is computed from all of it."""
     from tutor.strength import argument_strength
 
-    answered = session.find_counter(turn.replying_to) if turn.replying_to else None
-    result = tutor.respond(turn.text, motion=session.motion, side=session.side, k=k,
-                           rebutting=answered["id"] if answered else None)
-    counter, check, measures = result["counter"], result["check"], result["measures"]
-    check["debate_findings"] = debate_findings(tutor, session, turn, answered)
+    check = {**check, "debate_findings": involving_this_turn(debate_findings)}
     strength = argument_strength(turn.text, check.get("findings") or None).to_dict()
-    return {
-        "counter": counter,
-        "check": check,
-        "rubric": rubric(turn.text, counter, check, strength, measures["motion_relevance"], answered,
-                         measures["rebuttal_similarity"]),
-    }
+    return TurnFeedback(counter, check, rubric(turn.text, counter, check, strength, measures.get("motion_relevance"),
+                                               answered, measures.get("rebuttal_similarity")))

@@ -7,6 +7,7 @@ from typing import Any
 from textual.message import Message
 
 from tutor.errors import TutorError
+from tutor.session import TurnFeedback
 
 
 class TutorLoading(Message):
@@ -31,7 +32,7 @@ class TutorFailed(Message):
 
 
 class TurnDone(Message):
-    def __init__(self, number: int, result: dict[str, Any], seconds: float) -> None:
+    def __init__(self, number: int, result: TurnFeedback, seconds: float) -> None:
         super().__init__()
         self.number = number
         self.result = result

@@ -1,7 +1,7 @@
 """Argue, get feedback, rebut: the editor, the counter cards, your findings, the rubric and the clash tracker.
 
 The screen only draws: every turn runs in a thread worker through
-`tutor.session.run_turn` (the core API), and the session is saved as pending
+`Tutor.run_turn` (the core API), and the session is saved as pending
 the moment a turn is submitted, then again when its feedback arrives.
 """
 
@@ -147,7 +147,7 @@ class DebateScreen(Screen):
                 self.post_message(TurnFailed(turn.number, app.load_error or TutorError("the model did not load")))
                 return
             try:
-                result = sessions.run_turn(tutor, self.session, turn)
+                result = tutor.run_turn(self.session, turn)
             except Exception as exc:  # shown on screen, never a traceback
                 self.post_message(TurnFailed(turn.number, as_tutor_error(exc, "computing the feedback")))
                 continue
@@ -156,7 +156,8 @@ class DebateScreen(Screen):
     async def on_turn_done(self, message: TurnDone) -> None:
         app: Any = self.app
         turn = self.session.turns[message.number - 1]
-        self.session.complete(turn, message.result["counter"], message.result["check"], message.result["rubric"])
+        result = message.result
+        self.session.complete(turn, result.counter, result.check, result.rubric)
         try:
             sessions.save(self.session, app.data_dir)
         except TutorError as exc:

@@ -1,0 +1,52 @@
+"""Turn orchestration through the core API: `Tutor.run_turn` (fake embedder: fast)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import FakeEmbedder
+from tutor import session as S
+from tutor.api import Tutor
+from tutor.index import build_index, load_index
+
+
+@pytest.fixture
+def tutor(small_corpus, tmp_path) -> Tutor:
+    embedder = FakeEmbedder()
+    build_index(small_corpus, tmp_path / "idx", embedder=embedder)
+    return Tutor(load_index(tmp_path / "idx"), embedder)
+
+
+def test_run_turn_gives_counters_check_and_rubric_without_changing_the_session(tutor):
+    session = S.Session.new(session_id="t1")
+    turn = session.submit("Free public transport cuts car traffic because fares keep people driving.")
+    feedback = tutor.run_turn(session, turn, k=2)
+    assert isinstance(feedback, S.TurnFeedback)
+    assert 1 <= len(feedback.counter["counters"]) <= 2
+    assert feedback.check["debate_findings"] == []  # one text: nothing to compare across the debate
+    assert "no fallacy check" in feedback.check["notes"][0]  # the fake model's vectors cannot feed the checker
+    assert feedback.rubric["answered"] is None and feedback.rubric["reasons"]["reasons"]
+    assert turn.status == "pending" and turn.counter is None  # recording it is the caller's step
+
+
+def test_a_rebuttal_turn_is_scored_against_the_counter_it_answers(tutor):
+    session = S.Session.new(session_id="t2")
+    first = session.submit("Free public transport cuts car traffic because fares keep people driving.")
+    feedback = tutor.run_turn(session, first, k=2)
+    session.complete(first, feedback.counter, feedback.check, feedback.rubric)
+    target = feedback.counter["counters"][0]
+    rebuttal = session.submit("Maintenance can be funded from taxes, so service quality need not fall.", target["id"])
+    answered = tutor.run_turn(session, rebuttal, k=2).rubric["answered"]
+    assert answered["counter"] == target["id"]
+    assert "similarity to the counter" in answered["detail"]
+
+
+def test_the_debate_context_names_earlier_turns_this_turn_and_the_rebutted_source():
+    session = S.Session.new(session_id="t3")
+    card = {"id": "doc:1", "text": "A counter."}
+    first = session.submit("First.")
+    session.complete(first, {"counters": [card]}, {"findings": []}, {})
+    second = session.submit("Second.", "doc:1")
+    texts, labels = S.debate_context(session, second, S.answered_counter(session, second))
+    assert texts == ["First.", "Second.", "A counter."]
+    assert labels == ["your turn 1", "this turn", "source doc:1"]
