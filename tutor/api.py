@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from tutor.errors import TutorError
 from tutor.index import BuildResult, LoadedIndex, build_index, check_compatible, load_index
 from tutor.paths import default_index_dir
+from tutor.text import has_words, limit_input, printable_with_offsets
 
 if TYPE_CHECKING:
     from tutor.session import Session, Turn, TurnFeedback
@@ -45,7 +46,8 @@ class Tutor:
     def search(self, text: str, k: int = 5) -> dict[str, Any]:
         from tutor.search import semantic_search
 
-        return semantic_search(self.index, self.embedder, text, k)
+        head, notes = limit_input(text)
+        return _with_notes(semantic_search(self.index, self.embedder, head, k), notes)
 
     @property
     def motions(self) -> list[Any]:
@@ -82,7 +84,8 @@ class Tutor:
     def counter(self, text: str, motion: str | None = None, side: str | None = None, k: int = 5,
                 motion_text: str | None = None) -> dict[str, Any]:
         """The strongest counter-arguments to `text`, as the JSON the CLI prints."""
-        return self.engine.counter(text, motion, side, k, motion_text)
+        head, notes = limit_input(text)
+        return _with_notes(self.engine.counter(head, motion, side, k, motion_text), notes)
 
     def respond(self, text: str, motion: str | None = None, side: str | None = None, k: int = 5,
                 motion_text: str | None = None, rebutting: str | None = None) -> dict[str, Any]:
@@ -93,19 +96,20 @@ class Tutor:
         `measures` holds the argument's similarity to the motion's claims and,
         when it rebuts passage `rebutting`, its similarity to that passage.
         """
-        from tutor.text import embeddable, require_argument
+        from tutor.text import require_argument
 
         require_argument(text)
-        clean, _notes = embeddable(text)
+        text, limited = limit_input(text)
+        clean, offsets = printable_with_offsets(text)  # what embeddable() gives the model
         checker = self.checker
-        units = checker.units(text) if checker else []
-        vectors = self.embedder.encode([clean] + [text[u.start : u.end] for u in units])
+        units = checker.units(clean) if checker else []
+        vectors = self.embedder.encode([clean] + [clean[u.start : u.end] for u in units])
         counters = self.engine.counter(text, motion, side, k, motion_text, vector=vectors[0])
         if checker is None:
-            check = self._no_check(text)
+            check = _with_notes(self._no_check(text), limited)
         else:
-            found = checker.check(text, unit_vectors=vectors[1:], units=units) if units else []
-            check = {"text": text, "findings": [f.to_dict() for f in found]}
+            found = checker.check(clean, unit_vectors=vectors[1:], units=units) if units else []
+            check = {"text": text, "findings": _findings_in(text, clean, offsets, found), "notes": list(limited)}
         measures: dict[str, float | None] = {"motion_relevance": None, "rebuttal_similarity": None}
         if counters["motion"]:
             chosen = next(m for m in self.engine.motions if m.id == counters["motion"]) if not motion_text else None
@@ -114,6 +118,7 @@ class Tutor:
         row = self.index.row(rebutting) if rebutting else None
         if row is not None:
             measures["rebuttal_similarity"] = float(self.engine.vectors[row] @ vectors[0])
+        _with_notes(counters, limited)
         return {"counter": counters, "check": check, "measures": measures}
 
     def run_turn(self, session: "Session", turn: "Turn", k: int = 5) -> "TurnFeedback":
@@ -185,14 +190,54 @@ class Tutor:
         return chunks
 
     def analyze(self, text: str, motion: str | None = None, motion_text: str | None = None) -> dict[str, Any]:
-        findings = self.check(text)["findings"] if text and text.strip() and self.checker else None
-        return self.engine.analyze(text, motion, motion_text, findings)
+        """Stance, strength and main claim of the first MAX_CHARS characters of `text`."""
+        head, notes = limit_input(text)
+        findings = check_texts([head], self.checker)[0]["findings"] if self.checker and has_words(head) else None
+        return _with_notes(self.engine.analyze(head, motion, motion_text, findings), notes)
 
     def check(self, text: str) -> dict[str, Any]:
-        checker = self.checker
-        if checker is None:
-            return self._no_check(text)
-        return {"text": text, "findings": [f.to_dict() for f in checker.check(text)]}
+        if self.checker is None:
+            head, notes = limit_input(text)
+            return _with_notes(self._no_check(head), notes)
+        return check_texts([text], self.checker)[0]
+
+
+def check_texts(texts: list[str], checker: Any = None) -> list[dict[str, Any]]:
+    """Fallacy findings on each text, as `tutor check` prints them: {"text", "findings", "notes"}.
+
+    No index is needed; `checker` defaults to the bundled FallacyChecker. Each
+    text is read up to the input limit (a note says so); `text` is the part
+    read, a prefix of the text as given, so offsets index both.
+    """
+    if checker is None:
+        from tutor.fallacy.checker import FallacyChecker
+
+        checker = FallacyChecker()
+    limited = [limit_input(text) for text in texts]
+    cleaned = [printable_with_offsets(head) for head, _ in limited]
+    found = checker.check_many([clean for clean, _ in cleaned]) if texts else []
+    return [{"text": head, "findings": _findings_in(head, clean, offsets, findings), "notes": notes}
+            for (head, notes), (clean, offsets), findings in zip(limited, cleaned, found)]
+
+
+def _findings_in(text: str, clean: str, offsets: list[int], findings: list[Any]) -> list[dict[str, Any]]:
+    """Findings made on `clean` (the text without control characters), with spans into `text`."""
+    out = [f.to_dict() for f in findings]
+    if clean == text:
+        return out
+    for data in out:
+        for span in (data, data.get("marker"), data.get("other")):
+            if span and span.get("end", 0) > span.get("start", 0):
+                span["start"], span["end"] = offsets[span["start"]], offsets[span["end"] - 1] + 1
+                span["quote"] = text[span["start"] : span["end"]]
+    return out
+
+
+def _with_notes(result: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """Put the API's own notes (the input limit) first in a result's notes."""
+    if notes:
+        result["notes"] = list(notes) + list(result.get("notes") or [])
+    return result
 
 
 def build_index_with_findings(
@@ -250,4 +295,4 @@ def fallacy_annotator(embedder: Any, warn: Callable[[str], None] | None = None) 
                                                     "sentence_vectors": "pooled from each passage's forward pass"}}
 
 
-__all__ = ["Tutor", "TutorError", "build_index_with_findings"]
+__all__ = ["Tutor", "TutorError", "build_index_with_findings", "check_texts"]

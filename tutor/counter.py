@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from tutor.corpus.segment import detect_language, sentence_spans
+from tutor.corpus.segment import sentence_spans
 from tutor.errors import UsageError
 from tutor.index import LoadedIndex
 from tutor.lexical import BM25
@@ -30,7 +30,7 @@ from tutor.motions import SIDES, Motion, ad_hoc_motion, find_motion
 from tutor.search import source_of
 from tutor.stance import RELEVANCE_FLOOR, StanceEstimate, StanceModel
 from tutor.strength import Strength, argument_strength
-from tutor.text import embeddable, require_argument, shorten
+from tutor.text import embeddable, language_note, require_argument, shorten
 
 OWN_CLAIM = 0.9  # this similar to the argument, a passage is the student's own claim back
 NEAR_DUPLICATE = 0.9
@@ -44,6 +44,7 @@ W_MAP = 2.0  # weight of the argument map's match (a passage answers a claim lik
 MAP_FLOOR, MAP_SPAN = 0.45, 0.3  # map similarity below the floor is no evidence; floor + span is full evidence
 NAME_FLOOR = 0.55  # a `why` names the answered claim only when it is at least this close to the argument
 MAX_K = 50
+MAX_CLAIM = 400  # characters: a main claim is a sentence, not a whole unpunctuated text
 
 _UNDERCUT = re.compile(
     r"(doesn't mean|does not mean|not necessarily|conflat\w*|analogy|does not follow|doesn't follow|"
@@ -130,9 +131,9 @@ class CounterEngine:
         """Validate and embed the argument (or take the vector the caller already has)."""
         require_argument(text)
         clean, notes = embeddable(text)
-        language = detect_language(clean)
-        if language not in ("en", "und"):
-            notes.append(f"the text looks like {language}; the model and corpus are English, so results may be weak")
+        language = language_note(clean)
+        if language:
+            notes.append(language)
         if vector is None:
             vector = self.embedder.encode([clean])[0]
         return Argument(text, clean, vector, notes)
@@ -351,12 +352,25 @@ def main_claim(text: str) -> dict[str, Any]:
     """The sentence that states the argument's conclusion, with its offsets.
 
     A sentence marked as a conclusion ("so", "therefore") wins; else the first
-    sentence that is not a question.
+    sentence that is not a question. A sentence is at most MAX_CLAIM characters: text with no sentence
+    punctuation is cut at the last word boundary before that, not quoted whole.
     """
     sentences = sentence_spans(text) or []
     if not sentences:
-        return {"text": text.strip(), "start": 0, "end": len(text)}
+        stripped = text.strip()
+        start = text.find(stripped) if stripped else 0
+        return _claim(text, start, start + len(stripped))
     statements = [s for s in sentences if not text[s.start : s.end].rstrip().endswith("?")] or sentences
     marked = [s for s in statements if _CONCLUSION.search(text[s.start : s.end])]
     chosen = marked[0] if marked and len(statements) > 1 else statements[0]
-    return {"text": text[chosen.start : chosen.end], "start": chosen.start, "end": chosen.end}
+    return _claim(text, chosen.start, chosen.end)
+
+
+def _claim(text: str, start: int, end: int) -> dict[str, Any]:
+    if end - start > MAX_CLAIM:
+        head = text[start : start + MAX_CLAIM]
+        cut = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"))
+        end = start + (cut if cut > MAX_CLAIM // 2 else MAX_CLAIM)
+        while end > start + 1 and text[end - 1].isspace():
+            end -= 1
+    return {"text": text[start:end], "start": start, "end": end}
