@@ -69,18 +69,50 @@ def test_counter_text_output_attributes_the_thread():
 def test_counter_batch_keeps_order_and_survives_a_bad_line(tmp_path):
     lines = [{"text": "TikTok proves China has soft power."}, {"text": "   "}, {"text": "Games need state approval to protect kids."}]
     batch = tmp_path / "in.jsonl"
-    batch.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
-    out = [json.loads(line) for line in run("counter", "--batch", str(batch), "-k", "2").stdout.splitlines()]
-    assert [o["argument"] for o in out] == [x["text"] for x in lines]
-    assert "error" in out[1] and out[1]["line"] == 2
+    batch.write_text("\n".join(json.dumps(x) for x in lines) + "\n{oops\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["counter", "--batch", str(batch), "-k", "2"])
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out[0]["argument"] == lines[0]["text"] and out[2]["argument"] == lines[2]["text"]
+    assert out[1] == {"line": 2, "error": out[1]["error"]} and "empty" in out[1]["error"]
+    assert out[3] == {"line": 4, "error": out[3]["error"]} and "invalid JSON" in out[3]["error"]
     assert len(out[0]["counters"]) == 2 and len(out[2]["counters"]) == 2
+    assert result.exit_code == 1 and result.stderr.startswith("error: 2 of 4 lines failed (lines 2, 4)")
 
 
-def test_counter_batch_rejects_invalid_json(tmp_path):
-    batch = tmp_path / "bad.jsonl"
-    batch.write_text('{"text": "fine"}\n{oops\n', encoding="utf-8")
-    result = run("counter", "--batch", str(batch))
-    assert result.exit_code == 1 and "bad.jsonl:2: invalid JSON" in result.stderr
+def test_batch_lines_carry_their_own_motion_and_side(tmp_path):
+    text = "K-pop makes people love Korea, so it is real soft power."
+    lines = [{"text": text, "motion": "soft_power_real", "side": "con"},
+             {"text": text},
+             {"text": text, "motion_text": "Pop music is a tool of foreign policy."},
+             {"text": text, "side": "maybe"},
+             {"text": text, "motion": "nope"},
+             {"text": text, "motion": 5}]
+    batch = tmp_path / "in.jsonl"
+    batch.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["counter", "--batch", str(batch), "-k", "1", "--motion", "entertainment_soft_power",
+                                       "--side", "pro"])
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (out[0]["motion"], out[0]["side"]) == ("soft_power_real", "con")
+    assert (out[1]["motion"], out[1]["side"]) == ("entertainment_soft_power", "pro")  # the options
+    assert out[2]["motion"] == "custom" and out[2]["side"] == "pro"
+    assert [o["line"] for o in out[3:]] == [4, 5, 6]
+    assert "side must be pro or con" in out[3]["error"] and "unknown motion 'nope'" in out[4]["error"]
+    assert '"motion" must be a string' in out[5]["error"]
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    analyzed = CliRunner().invoke(main, ["analyze", "--batch", str(batch)])
+    out = [json.loads(line) for line in analyzed.stdout.splitlines()]
+    assert out[0]["motion"]["id"] == "soft_power_real" and out[2]["motion"]["id"] == "custom"
+    assert out[0]["main_claim"]["text"] == text and {"stance", "strength"} <= set(out[1])
+    assert [o.get("line") for o in out[3:]] == [4, 5, 6] and analyzed.exit_code == 1
+
+
+def test_a_bad_motion_option_exits_2_in_batch_mode_too(tmp_path):
+    batch = tmp_path / "in.jsonl"
+    batch.write_text('{"text": "Soft power is real."}\n', encoding="utf-8")
+    for command in ("counter", "analyze"):
+        result = CliRunner().invoke(main, [command, "--batch", str(batch), "--motion", "nope"])
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr.startswith("error: unknown motion 'nope'")
 
 
 @pytest.mark.parametrize(
@@ -135,7 +167,7 @@ def test_counter_never_crashes_on_hostile_text(shipped_tutor, text):
     try:
         result = shipped_tutor.counter(text, k=3)
     except UsageError as exc:
-        assert "empty" in exc.message
+        assert exc.message.startswith(("the argument is empty", "no argument found"))
         return
     assert len(result["counters"]) <= 3
     json.dumps(result)

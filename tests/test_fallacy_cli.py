@@ -81,17 +81,52 @@ def test_batch_from_stdin():
 @pytest.mark.parametrize(
     "payload, needle",
     [
-        ('{"text": "ok"}\nnot json\n', ":2: invalid JSON"),
-        ('{"txt": "ok"}\n', ":1: expected an object"),
-        ('[1, 2]\n', ":1: expected an object"),
+        ('{"text": "ok"}\nnot json\n', "invalid JSON"),
+        ('{"text": "ok"}\n{"txt": "ok"}\n', "expected an object"),
+        ('{"text": "ok"}\n[1, 2]\n', "expected an object"),
+        ('{"text": "ok"}\n{"text": 5}\n', "a string"),
     ],
 )
-def test_batch_bad_line_is_one_line_error(payload, needle):
+def test_batch_bad_line_is_answered_in_its_place(payload, needle):
     result = run(["--batch", "-"], input=payload)
-    assert result.exit_code != 0
-    assert "Traceback" not in result.output
-    assert needle in result.output and result.output.startswith("error: ")
-    assert len(result.output.strip().splitlines()) == 1
+    assert result.exit_code == 1
+    good, bad = [json.loads(line) for line in result.stdout.splitlines()]
+    assert good["text"] == "ok" and good["findings"] == []
+    assert bad["line"] == 2 and needle in bad["error"] and set(bad) == {"line", "error"}
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: 1 of 2 lines failed (line 2)") and "Traceback" not in result.output
+
+
+def test_check_strips_control_characters_from_the_terminal_but_not_the_json():
+    text = ("\x00I read it. So your analogy is broken like your literacy.\x1b[31m "
+            "\x1b]0;pwned\x07Either we ban cars or the city dies.\u202e")
+    result = run([text])
+    assert result.exit_code == 0, result.output
+    for raw in ("\x00", "\x1b", "\x07", "\u202e", "pwned"):
+        assert raw not in result.stdout
+    assert "Ad hominem" in result.stdout and "False dilemma" in result.stdout
+    assert result.stderr.strip() == "note: control characters and escape sequences in the text are not shown"
+    data = json.loads(run(["--json", text]).stdout)
+    assert data["text"] == text
+    assert all(text[f["start"]:f["end"]] == f["quote"] for f in data["findings"]) and data["findings"]
+
+
+def test_check_reads_at_most_the_input_limit():
+    from tutor.text import MAX_CHARS
+
+    text = "Either we ban phones or pupils fail. " * (MAX_CHARS // 30)
+    result = run(["-"], input=text)
+    assert result.exit_code == 0
+    assert f"note: only the first {MAX_CHARS:,} characters were read" in result.stderr
+    data = json.loads(run(["-", "--json"], input=text).stdout)
+    assert data["text"] == text[:MAX_CHARS] and data["notes"] == [f"only the first {MAX_CHARS:,} characters were read"]
+    assert data["findings"] and max(f["end"] for f in data["findings"]) <= MAX_CHARS
+
+
+def test_debate_with_a_bad_line_is_one_error():
+    result = run(["--batch", "-", "--debate"], input='{"text": "Power is power."}\n{"txt": 1}\n')
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("error: standard input:2: expected an object") and len(result.stderr.splitlines()) == 1
 
 
 def test_batch_missing_file(tmp_path):

@@ -6,6 +6,7 @@ import functools
 import json
 import sys
 import time
+from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 import click
@@ -58,8 +59,32 @@ def emit_jsonl(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False))
 
 
-def read_batch(source: str) -> list[tuple[int, str]]:
-    """JSONL lines of {"text": ...}; returns (line number, text); one-line errors."""
+@dataclass
+class BatchLine:
+    """One non-blank line of a JSONL batch: its record, or why it cannot be answered."""
+
+    number: int
+    record: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.record["text"]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.record.get(name)
+        return default if value is None else value
+
+
+BATCH_HINT = 'one {"text": ...} object per line'
+
+
+def read_batch(source: str, overrides: tuple[str, ...] = ()) -> list[BatchLine]:
+    """The lines of a JSONL batch, each {"text": ...} plus optional string `overrides` fields.
+
+    A line that is not such an object is kept with its error, so the other
+    lines are still answered; an unreadable or non-UTF-8 source is a TutorError.
+    """
     if source == "-":
         raw = sys.stdin.buffer.read()
         name = "standard input"
@@ -73,19 +98,58 @@ def read_batch(source: str) -> list[tuple[int, str]]:
     try:
         lines = raw.decode("utf-8-sig").splitlines()
     except UnicodeDecodeError:
-        raise TutorError(f"{name} is not UTF-8 text", "pass UTF-8 JSONL, one {\"text\": ...} per line") from None
-    items: list[tuple[int, str]] = []
+        raise TutorError(f"{name} is not UTF-8 text", f"pass UTF-8 JSONL, {BATCH_HINT}") from None
+    items: list[BatchLine] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise TutorError(f"{name}:{number}: invalid JSON ({exc.msg})", "one {\"text\": ...} object per line") from None
+            items.append(BatchLine(number, error=f"invalid JSON ({exc.msg})"))
+            continue
+        except RecursionError:
+            items.append(BatchLine(number, error="invalid JSON (nested too deeply)"))
+            continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise TutorError(f"{name}:{number}: expected an object with a string \"text\"", "one {\"text\": ...} object per line")
-        items.append((number, record["text"]))
+            items.append(BatchLine(number, error='expected an object with a string "text"'))
+            continue
+        wrong = [key for key in overrides if record.get(key) is not None and not isinstance(record[key], str)]
+        if wrong:
+            items.append(BatchLine(number, error=f'"{wrong[0]}" must be a string (got {type(record[wrong[0]]).__name__})'))
+            continue
+        items.append(BatchLine(number, record))
     return items
+
+
+def first_batch_error(items: list[BatchLine], source: str) -> None:
+    """Where every line is needed (a debate), the first bad line is the command's error."""
+    for item in items:
+        if item.error:
+            name = "standard input" if source == "-" else source
+            raise TutorError(f"{name}:{item.number}: {item.error}", BATCH_HINT)
+
+
+def answer_batch(items: list[BatchLine], answer: Callable[[BatchLine], Any]) -> None:
+    """Print one JSON line per batch line, in order: `answer(line)`, or {"line", "error"} in its place.
+
+    Every good line is answered even when others fail; if any failed, the
+    command then ends with one `error:` line and exit status 1.
+    """
+    failed: list[int] = []
+    for item in items:
+        if item.error is None:
+            try:
+                emit_jsonl(answer(item))
+                continue
+            except TutorError as exc:
+                item.error = exc.one_line()
+        failed.append(item.number)
+        emit_jsonl({"line": item.number, "error": item.error})
+    if failed:
+        shown = ", ".join(str(n) for n in failed[:10]) + (", …" if len(failed) > 10 else "")
+        fail(f"{len(failed)} of {len(items)} lines failed (line{'s' if len(failed) > 1 else ''} {shown}); "
+             'each has {"line", "error"} in its place in the output', 1)
 
 
 class Progress:

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from tutor.commands.common import emit_json, emit_jsonl, handles_errors, read_batch, read_text_argument
+from tutor.commands.common import (BatchLine, answer_batch, emit_json, handles_errors, read_batch,
+                                   read_text_argument)
 from tutor.commands.index_cmds import MODEL_HELP
 from tutor.errors import UsageError
 from tutor.paths import default_index_dir
@@ -34,21 +35,65 @@ def motions(index_dir: Path | None, as_json: bool) -> None:
         click.echo(f"{motion['id']}\n  {motion['statement']}\n  pro: {motion['pro']}\n  con: {motion['con']}\n")
 
 
+BATCH_HELP = ('JSONL in, one {"text": ...} per line (optionally with its own "motion", "motion_text" and "side"); '
+              'JSONL out, one result per line in order; a bad line gets {"line", "error"} in its place.')
+OVERRIDES = ("motion", "motion_text", "side")
+
+
+def _line_options(item: BatchLine, motion_id: str | None, motion_text: str | None,
+                  side: str | None) -> tuple[str | None, str | None, str | None]:
+    """A batch line's own motion/motion_text (together they replace the options') and side."""
+    if item.get("motion") is not None or item.get("motion_text") is not None:
+        motion_id, motion_text = item.get("motion"), item.get("motion_text")
+    side = item.get("side", side)
+    if side not in (None, "pro", "con"):
+        raise UsageError(f"side must be pro or con (got {side!r})")
+    return motion_id, motion_text, side
+
+
+def _check_motion_options(tutor: Any, motion_id: str | None, motion_text: str | None) -> None:
+    """A bad --motion is a usage error before any text is read (batch or not)."""
+    if motion_id and motion_text:
+        raise UsageError("give either --motion or --motion-text, not both")
+    if motion_id:
+        from tutor.motions import find_motion
+
+        find_motion(tutor.motions, motion_id)
+
+
+def _batch_or_text(text: str | None, batch: str | None) -> tuple[str | None, list[BatchLine] | None]:
+    if batch is not None and text is not None:
+        raise UsageError("give TEXT or --batch, not both")
+    if batch is not None:
+        return None, read_batch(batch, OVERRIDES)
+    return read_text_argument(text), None
+
+
 @click.command("analyze")
 @click.argument("text", required=False)
 @click.option("--motion", "motion_id", default=None, help="Motion id (see `tutor motions`).")
 @click.option("--motion-text", default=None, help="Or a motion statement of your own.")
+@click.option("--batch", "batch", default=None, metavar="FILE|-", help=BATCH_HELP.replace(' and "side"', ""))
 @INDEX_OPTION
 @click.option("--model", default=None, help=MODEL_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @handles_errors
-def analyze(text: str | None, motion_id: str | None, motion_text: str | None, index_dir: Path | None,
-            model: str | None, as_json: bool) -> None:
+def analyze(text: str | None, motion_id: str | None, motion_text: str | None, batch: str | None,
+            index_dir: Path | None, model: str | None, as_json: bool) -> None:
     """An argument's stance, strength (with reasons) and main claim. TEXT or - for stdin."""
     from tutor.api import Tutor
 
-    text = read_text_argument(text)
-    result = Tutor.open(index_dir, model).analyze(text or "", motion_id, motion_text)
+    text, items = _batch_or_text(text, batch)
+    tutor = Tutor.open(index_dir, model)
+    _check_motion_options(tutor, motion_id, motion_text)
+    if items is not None:
+        def answer(item: BatchLine) -> Any:
+            line_motion, line_text, _side = _line_options(item, motion_id, motion_text, None)
+            return tutor.analyze(item.text, line_motion, line_text)
+
+        answer_batch(items, answer)
+        return
+    result = tutor.analyze(text or "", motion_id, motion_text)
     if as_json:
         emit_json(result)
         return
@@ -57,7 +102,7 @@ def analyze(text: str | None, motion_id: str | None, motion_text: str | None, in
     _notes(result["notes"])
     stance, strength = result["stance"], result["strength"]
     motion = result["motion"]
-    click.echo(f"motion:     {motion['statement'] if motion else '(none fits)'}")
+    click.echo(f"motion:     {printable(motion['statement']) if motion else '(none fits)'}")
     click.echo(f"stance:     {stance['stance']} ({stance['confidence']:.0%} confident)")
     click.echo(f"main claim: {printable(result['main_claim']['text'])}")
     click.echo(f"strength:   {strength['score']:.2f}")
@@ -73,7 +118,7 @@ def analyze(text: str | None, motion_id: str | None, motion_text: str | None, in
 @click.option("--motion-text", default=None, help="Or a motion statement of your own.")
 @click.option("--side", type=click.Choice(["pro", "con"]), default=None, help="The side you argue; default: estimated.")
 @click.option("-k", "k", type=int, default=5, show_default=True, help="How many counter-arguments.")
-@click.option("--batch", "batch", default=None, metavar="FILE|-", help='JSONL of {"text": ...}; one result per line, in order.')
+@click.option("--batch", "batch", default=None, metavar="FILE|-", help=BATCH_HELP)
 @INDEX_OPTION
 @click.option("--model", default=None, help=MODEL_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -85,18 +130,15 @@ def counter(text: str | None, motion_id: str | None, motion_text: str | None, si
 
     if k < 1:
         raise UsageError(f"-k must be at least 1 (got {k})")
-    if batch is not None and text is not None:
-        raise UsageError("give TEXT or --batch, not both")
-    items = read_batch(batch) if batch is not None else None
-    if items is None:
-        text = read_text_argument(text)
+    text, items = _batch_or_text(text, batch)
     tutor = Tutor.open(index_dir, model)
+    _check_motion_options(tutor, motion_id, motion_text)
     if items is not None:
-        for number, item in items:
-            try:
-                emit_jsonl(tutor.counter(item, motion_id, side, k, motion_text))
-            except UsageError as exc:  # one bad line must not lose the others' results
-                emit_jsonl({"argument": item, "line": number, "error": exc.one_line(), "counters": []})
+        def answer(item: BatchLine) -> Any:
+            line_motion, line_text, line_side = _line_options(item, motion_id, motion_text, side)
+            return tutor.counter(item.text, line_motion, line_side, k, line_text)
+
+        answer_batch(items, answer)
         return
     result = tutor.counter(text or "", motion_id, side, k, motion_text)
     if as_json:
@@ -110,7 +152,7 @@ def _print_counters(result: dict[str, Any]) -> None:
 
     _notes(result["notes"])
     if result["motion"]:
-        click.echo(f"motion: {result['motion_statement']}   your side: {result['side'] or 'unknown'}\n")
+        click.echo(f"motion: {printable(result['motion_statement'])}   your side: {result['side'] or 'unknown'}\n")
     for rank, card in enumerate(result["counters"], start=1):
         source = card["source"]
         who = f", {source['speaker']}" if source.get("speaker") else ""

@@ -4,34 +4,39 @@ from __future__ import annotations
 
 import click
 
-from tutor.commands.common import emit_json, emit_jsonl, handles_errors, read_batch, read_text_argument
+from tutor.commands.common import (answer_batch, emit_json, first_batch_error, handles_errors, read_batch,
+                                   read_text_argument)
 from tutor.errors import UsageError
 
 
-def _render(text: str, findings: list) -> str:
+def _render(findings: list[dict]) -> str:
+    """Findings as text for a terminal; control characters and escape sequences never reach it."""
+    from tutor.text import printable
+
     if not findings:
         return "no fallacy found"
     lines = [f"{len(findings)} finding{'s' if len(findings) != 1 else ''}:"]
     for f in findings:
-        quote = " ".join(f.quote.split())
+        quote = " ".join(printable(f["quote"]).split())
         if len(quote) > 100:
             quote = quote[:99] + "…"
-        head = f.label + (f" ({f.subtype})" if f.subtype else "")
-        lines.append(f"\n{head}  [{f.start}:{f.end}]  confidence {f.confidence:.2f}")
+        head = f["label"] + (f" ({f['subtype']})" if f.get("subtype") else "")
+        lines.append(f"\n{head}  [{f['start']}:{f['end']}]  confidence {f['confidence']:.2f}")
         lines.append(f"  \"{quote}\"")
-        if f.other:
-            other = " ".join(f.other["quote"].split())
-            lines.append(f"  and \"{other}\" [{f.other['start']}:{f.other['end']}]")
-        lines.append(f"  why: {f.explanation}")
-        lines.append(f"  fix: {f.suggestion}")
+        if f.get("other"):
+            other = " ".join(printable(f["other"]["quote"]).split())
+            lines.append(f"  and \"{other}\" [{f['other']['start']}:{f['other']['end']}]")
+        lines.append(f"  why: {printable(f['explanation'])}")
+        lines.append(f"  fix: {printable(f['suggestion'])}")
     return "\n".join(lines)
 
 
 @click.command("check")
 @click.argument("text", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print {\"text\", \"findings\"} as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print {\"text\", \"findings\", \"notes\"} as JSON.")
 @click.option("--batch", "batch", default=None, metavar="FILE|-",
-              help="JSONL in (one {\"text\": ...} per line), JSONL out, one result per line in order.")
+              help="JSONL in (one {\"text\": ...} per line), JSONL out, one result per line in order; "
+                   "a bad line gets {\"line\", \"error\"} in its place.")
 @click.option("--debate", is_flag=True,
               help="With --batch: the lines are the turns of one debate; also report a key term "
                    "that shifts meaning between turns (equivocation). Prints one JSON object.")
@@ -42,36 +47,44 @@ def check(text: str | None, as_json: bool, batch: str | None, debate: bool) -> N
     The checker stays quiet unless it is confident: "no fallacy found" is a
     normal answer.
     """
-    from tutor.fallacy.checker import FallacyChecker
+    from tutor.api import check_texts
 
     if batch is not None:
         if text is not None:
             raise UsageError("give either TEXT or --batch, not both")
         items = read_batch(batch)
-        checker = FallacyChecker()
-        results = checker.check_many([t for _, t in items])
         if debate:
-            texts = [t for _, t in items]
-            emit_json({
-                "texts": [{"text": t, "findings": [f.to_dict() for f in found]} for t, found in zip(texts, results)],
-                "debate_findings": [f.to_dict() for f in checker.check_debate(texts)] if texts else [],
-            })
+            from tutor.fallacy.checker import FallacyChecker
+
+            first_batch_error(items, batch)
+            checker = FallacyChecker()
+            results = check_texts([item.text for item in items], checker)
+            emit_json({"texts": results,
+                       "debate_findings": [f.to_dict() for f in checker.check_debate([r["text"] for r in results])]
+                       if results else []})
             return
-        for (_, item_text), findings in zip(items, results):
-            emit_jsonl({"text": item_text, "findings": [f.to_dict() for f in findings]})
+        good = iter(check_texts([item.text for item in items if item.error is None]))
+        answer_batch(items, lambda _item: next(good))
         return
     if debate:
         raise UsageError("--debate needs --batch FILE|- with one turn per line")
     text = read_text_argument(text)
     if text is None:
         raise UsageError("no text to check", "pass TEXT, '-' to read standard input, or --batch FILE")
-    if not text.strip():
+    from tutor.text import printable
+
+    if not printable(text).strip():
         raise UsageError("the text is empty", "pass an argument to check")
-    findings = FallacyChecker().check(text)
+    [result] = check_texts([text])
     if as_json:
-        emit_json({"text": text, "findings": [f.to_dict() for f in findings]})
-    else:
-        click.echo(_render(text, findings))
+        emit_json(result)
+        return
+    notes = list(result["notes"])
+    if printable(text) != text:
+        notes.append("control characters and escape sequences in the text are not shown")
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(_render(result["findings"]))
 
 
 @click.command("fallacies")
