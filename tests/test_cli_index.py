@@ -34,6 +34,7 @@ def test_build_info_verify_search_on_a_user_corpus(small_corpus: Path, tmp_path:
     result = run("index", "build", "--corpus", str(small_corpus), "--out", str(out), "--no-findings")
     assert result.exit_code == 0, result.output
     assert "passages from 2 documents" in result.stdout
+    assert "loading the model" in result.stdout and "building" in result.stdout  # the time is the whole command's
     assert result.stderr == ""  # not a terminal: no progress bar
     info = json.loads(run("index", "info", "--index", str(out), "--json").stdout)
     assert info["passage_count"] >= 4 and info["model"] == "all-MiniLM-L6-v2"

@@ -279,3 +279,45 @@ def test_the_shipped_argument_map_names_real_passages(shipped):
     table = tomllib.loads((SHIPPED_CORPUS / "claims.toml").read_text(encoding="utf-8"))["passages"]
     assert set(table) <= ids, "claims.toml names passages the loader no longer makes"
     assert sum(1 for p in passages if p.claim or p.attacks) == len(table)
+
+
+def _prose(paragraphs: int, seed: int = 0) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    words = "soft power culture state army money film music policy trade export nation brand image market youth".split()
+    return [
+        " ".join(" ".join(rng.choice(words) for _ in range(rng.randint(8, 16))).capitalize() + "." for _ in range(rng.randint(1, 3)))
+        for _ in range(paragraphs)
+    ]
+
+
+def test_a_paragraph_repeated_inside_a_longer_passage_merges_in_a_large_document():
+    import time
+
+    from tutor.corpus.loader import document_passages
+    from tutor.corpus.model import Document
+
+    paragraphs = _prose(3000)  # about 400 KB; splitting was quadratic and took seconds here
+    standfirst = "Culture wins friends that armies cannot buy, and every nation knows it."
+    paragraphs[1500] = standfirst + " " + paragraphs[1500]
+    paragraphs.insert(0, standfirst)
+    text = "\n\n".join(paragraphs) + "\n"
+    started = time.perf_counter()
+    passages = document_passages(Document(id="d", title="t", kind="document", path="d.txt"), text)
+    assert time.perf_counter() - started < 5.0  # well under a second on a laptop
+    host = next(p for p in passages if p.text.startswith(standfirst + " "))
+    assert [o.line for o in host.occurrences] == [1]
+    assert not any(p.text == standfirst for p in passages)
+
+
+def test_repeats_of_a_merged_paragraph_follow_it_into_its_host():
+    from tutor.corpus.loader import document_passages
+    from tutor.corpus.model import Document
+
+    short = "Culture wins friends that armies cannot buy, and every nation knows it."
+    longer = short + " Films and songs carry a country's image further than any embassy ever could."
+    text = f"{short}\n\n{short}\n\n{longer}\n"
+    passages = document_passages(Document(id="d", title="t", kind="document", path="d.txt"), text)
+    assert [p.text for p in passages] == [longer]
+    assert [o.line for o in passages[0].occurrences] == [1, 3]  # both places the short paragraph stands

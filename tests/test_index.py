@@ -47,10 +47,47 @@ def test_round_trip(small_corpus: Path, tmp_path: Path):
 
 def test_progress_reports_batches(small_corpus: Path, tmp_path: Path):
     seen: list[tuple[int, int | None]] = []
-    _build(small_corpus, tmp_path / "idx", batch_size=2, progress=lambda d, t: seen.append((d, t)))
-    total = seen[-1][1]
-    assert seen[0] == (0, total) and seen[-1] == (total, total)
+    result = _build(small_corpus, tmp_path / "idx", batch_size=2, progress=lambda d, t: seen.append((d, t)))
+    count = result.manifest.passage_count
+    assert seen[0][0] == 0 and seen[-1] == (count, count)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert all(total is not None and total >= done for done, total in seen)  # an estimate, never behind
+
+
+def test_the_corpus_is_split_once_per_build(small_corpus: Path, tmp_path: Path, monkeypatch):
+    from tutor.corpus import loader
+
+    split: list[str] = []
+    real = loader.document_passages
+    monkeypatch.setattr(loader, "document_passages", lambda doc, text: split.append(doc.id) or real(doc, text))
+    _build(small_corpus, tmp_path / "idx", batch_size=2, progress=lambda d, t: None)
+    assert sorted(split) == ["school", "transport"]
+
+
+def test_progress_total_is_exact_for_one_document_and_for_jsonl(small_corpus: Path, tmp_path: Path):
+    (small_corpus / "transport.txt").unlink()
+    seen: list[tuple[int, int | None]] = []
+    result = _build(small_corpus, tmp_path / "a", batch_size=1, progress=lambda d, t: seen.append((d, t)))
+    assert {t for _, t in seen} == {result.manifest.passage_count}
+    jsonl = tmp_path / "p.jsonl"
+    jsonl.write_text("".join(json.dumps({"id": f"p{i}", "text": f"Passage number {i} about buses."}) + "\n" for i in range(5)))
+    seen.clear()
+    _build(jsonl, tmp_path / "b", batch_size=2, progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]
+
+
+def test_build_time_includes_loading_the_model(small_corpus: Path, tmp_path: Path, monkeypatch):
+    import time
+
+    import tutor.embedding
+
+    def slow_load(model=None):
+        time.sleep(0.3)
+        return FakeEmbedder()
+
+    monkeypatch.setattr(tutor.embedding, "load_embedder", slow_load)
+    result = build_index(small_corpus, tmp_path / "idx")
+    assert result.load_seconds >= 0.3 and result.seconds >= result.load_seconds
 
 
 def test_verify_reports_a_stale_index(small_corpus: Path, tmp_path: Path):

@@ -249,14 +249,21 @@ def build_index_with_findings(
     findings: bool = True,
 ) -> BuildResult:
     """Build an index; the fallacy checker's findings are stored with each passage."""
+    import time
+
     from tutor.embedding import load_embedder
 
+    started = time.perf_counter()
     embedder = load_embedder(model)
     annotate, info = (None, {})
     if findings:
         annotate, info = fallacy_annotator(embedder, warn)
-    return build_index(corpus, out, embedder=embedder, progress=progress, warn=warn,
-                       annotate=annotate, annotation_info=info)
+    loaded = time.perf_counter() - started
+    result = build_index(corpus, out, embedder=embedder, progress=progress, warn=warn,
+                         annotate=annotate, annotation_info=info)
+    result.seconds += loaded
+    result.load_seconds += loaded
+    return result
 
 
 class FallacyAnnotator:

@@ -81,8 +81,9 @@ class Manifest:
 class BuildResult:
     manifest: Manifest
     index_dir: Path
-    seconds: float
+    seconds: float  # the whole build, loading the model included
     warnings: list[str]
+    load_seconds: float = 0.0  # of which loading the model (and the fallacy checker)
 
 
 # --- build --------------------------------------------------------------------------
@@ -103,6 +104,7 @@ def build_index(
     from tutor.motions import load_motions
 
     started = time.perf_counter()
+    load_seconds = 0.0
     out_dir = Path(out_dir)
     corpus = open_corpus(corpus_path, warn=warn)
     motions_file = corpus.root / "motions.toml" if corpus.root.is_dir() else corpus.root.with_name("motions.toml")
@@ -112,10 +114,15 @@ def build_index(
         if embedder is None:
             from tutor.embedding import load_embedder
 
+            loading = time.perf_counter()
             embedder = load_embedder(model)
-        total = sum(1 for _ in corpus.iter_passages()) if progress else None
-        if progress:
-            progress(0, total)
+            load_seconds = time.perf_counter() - loading
+        total: list[int] = []  # the corpus's latest estimate of its passage count
+
+        def report(done: int) -> None:
+            if progress:
+                progress(done, total[-1] if total else None)
+
         runtime.configure()
         import faiss
 
@@ -129,7 +136,9 @@ def build_index(
         count = 0
         try:
             with atomic_writer(out_dir / passages_name) as records:
-                for batch in _batches(corpus.iter_passages(), batch_size):
+                for batch in _batches(corpus.iter_passages(on_total=total.append), batch_size):
+                    if count == 0:
+                        report(0)
                     vectors, extras = _embed_batch(embedder, batch, annotate)
                     _check_vectors(vectors, len(batch), embedder.dimension)
                     index.add_with_ids(vectors, np.arange(count, count + len(batch), dtype=np.int64))
@@ -141,8 +150,7 @@ def build_index(
                         records.write(json.dumps(record, ensure_ascii=False) + "\n")
                     count += len(batch)
                     del vectors
-                    if progress:
-                        progress(count, total)
+                    report(count)
             if count == 0:
                 raise TutorError(f"the corpus at {corpus_path} yields no passages", "add documents with some text")
             _write_faiss_atomic(faiss, index, out_dir / vectors_name)
@@ -174,7 +182,7 @@ def build_index(
                 (out_dir / name).unlink(missing_ok=True)
             raise
         _remove_old_generations(out_dir, keep={vectors_name, passages_name, claims_name})
-    return BuildResult(manifest, out_dir, time.perf_counter() - started, corpus.warnings)
+    return BuildResult(manifest, out_dir, time.perf_counter() - started, corpus.warnings, load_seconds)
 
 
 def _embed_batch(embedder: Any, batch: list[Passage], annotate: Annotator | None) -> tuple[np.ndarray, list[Any]]:

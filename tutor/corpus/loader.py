@@ -22,12 +22,16 @@ from typing import Any, Callable, Iterator
 from tutor.corpus.model import ATTACK_KINDS, STANCES, Document, Occurrence, Passage
 from tutor.corpus.segment import (
     MIN_WORDS,
+    ScriptCounts,
     Span,
     chunk_sentences,
     detect_language,
     is_lead_in,
+    language_of,
     normalize,
+    script_counts,
     sentence_spans,
+    tokens,
     word_count,
 )
 from tutor.errors import CorpusError
@@ -56,6 +60,7 @@ class Corpus:
     stances: dict[str, dict[str, str]] = field(default_factory=dict)
     claims: dict[str, dict[str, Any]] = field(default_factory=dict)
     _jsonl: bool = False
+    _jsonl_count: int = 0
 
     def document(self, doc_id: str) -> Document:
         for doc in self.documents:
@@ -70,13 +75,28 @@ class Corpus:
     def _path(self, doc: Document) -> Path:
         return self.root if self._jsonl else self.root / doc.path
 
-    def iter_passages(self) -> Iterator[Passage]:
+    def iter_passages(self, on_total: Callable[[int], None] | None = None) -> Iterator[Passage]:
+        """Every passage, each document split once, as it is split.
+
+        on_total(n), if given, hears how many passages there will be: exact for
+        a .jsonl file, else estimated from the sizes of the documents not yet
+        split and exact once the last one is.
+        """
         if self._jsonl:
+            if on_total:
+                on_total(self._jsonl_count)
             yield from _jsonl_passages(self.root)
             return
-        for doc in self.documents:
+        sizes = [_size(self._path(doc)) for doc in self.documents]
+        split_bytes = split = 0
+        for number, doc in enumerate(self.documents):
             text = _read_text(self._path(doc))
-            for passage in document_passages(doc, text):
+            passages = document_passages(doc, text)
+            split_bytes, split = split_bytes + sizes[number], split + len(passages)
+            if on_total:
+                remaining = sum(sizes[number + 1 :])
+                on_total(split + (round(remaining * split / split_bytes) if split_bytes else 0))
+            for passage in passages:
                 passage.stance = dict(self.stances.get(passage.id, {}))
                 mapped = self.claims.get(passage.id, {})
                 passage.claim = mapped.get("claim", "")
@@ -174,6 +194,13 @@ def _read_document(path: Path, warn: Warn) -> str | None:
     except UnicodeDecodeError:
         warn(f"skipping {path}: it is not UTF-8 text (re-save it as UTF-8)")
         return None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it will say what is wrong
 
 
 def _read_text(path: Path) -> str:
@@ -351,7 +378,7 @@ def _paragraphs(text: str, meta: dict[str, Any], kind: str) -> list[_Paragraph]:
         first, last = block[0], block[-1]
         paragraph = _Paragraph(first[0], Span(first[1], last[2]), section)
         if lead_in is not None:  # "Once again:" joins the paragraph it introduces
-            out.remove(lead_in)
+            out.pop()  # the lead-in is always the paragraph closed last
             paragraph = _Paragraph(lead_in.line, Span(lead_in.span.start, paragraph.span.end), section)
         out.append(paragraph)
         lead_in = paragraph if is_lead_in(text[first[1] : last[2]]) else None
@@ -384,17 +411,30 @@ def _merge_thin_paragraphs(
     "Don't have any expectations." opens a post and "What about Japanese anime
     vs Islam?" closes one; alone they are fragments. They join the previous
     paragraph (else the next) of the same turn, section and language.
+
+    A merged paragraph's language is that of its whole text; script counts add
+    up, so a paragraph that keeps growing is not read again for every join.
     """
+
+    counted: dict[tuple[int, int], ScriptCounts] = {}
+
+    def counts(p: _Paragraph) -> ScriptCounts:
+        key = (p.span.start, p.span.end)
+        if key not in counted:
+            counted[key] = script_counts(text[p.span.start : p.span.end])
+        return counted[key]
+
+    def joined(a: _Paragraph, b: _Paragraph, section: str) -> _Paragraph:
+        merged = _Paragraph(a.line, Span(a.span.start, b.span.end), section)
+        gap = script_counts(text[a.span.end : b.span.start])
+        counted[(merged.span.start, merged.span.end)] = counts(a) + gap + counts(b)
+        return merged
 
     def turn(p: _Paragraph) -> Any:
         return turn_of_line.get(p.line, {}).get("n")
 
     def compatible(a: _Paragraph, b: _Paragraph) -> bool:
-        return (
-            turn(a) == turn(b)
-            and a.section == b.section
-            and detect_language(text[a.span.start : a.span.end]) == detect_language(text[b.span.start : b.span.end])
-        )
+        return turn(a) == turn(b) and a.section == b.section and language_of(counts(a)) == language_of(counts(b))
 
     def thin(p: _Paragraph) -> bool:
         return word_count(text[p.span.start : p.span.end]) < MIN_WORDS
@@ -404,13 +444,13 @@ def _merge_thin_paragraphs(
     for paragraph in paragraphs:
         if carry is not None:
             if compatible(carry, paragraph):
-                paragraph = _Paragraph(carry.line, Span(carry.span.start, paragraph.span.end), paragraph.section)
+                paragraph = joined(carry, paragraph, paragraph.section)
             else:
                 merged.append(carry)
             carry = None
         if thin(paragraph) and merged and compatible(merged[-1], paragraph):
             last = merged[-1]
-            merged[-1] = _Paragraph(last.line, Span(last.span.start, paragraph.span.end), last.section)
+            merged[-1] = joined(last, paragraph, last.section)
         elif thin(paragraph):
             carry = paragraph
         else:
@@ -450,9 +490,15 @@ def _merge_repeats(passages: list[Passage], text: str) -> tuple[list[Passage], d
 
     Exact repeats merge; so does a whole paragraph repeated inside a longer
     passage (the essay's standfirst is its first paragraph's first sentence).
+
+    Linear in the document: exact repeats meet in a dict of normalised texts;
+    a contained paragraph is looked for only in the passages that hold one of
+    its inner token trigrams (a substring keeps all but its first and last
+    token whole), and the containment is then checked on the text itself.
     """
     kept: list[Passage] = []
     alias: dict[str, str] = {}
+    normal: dict[str, str] = {}  # passage id -> normalised text
     first_by_text: dict[str, Passage] = {}
     for passage in passages:
         key = normalize(passage.text)
@@ -462,21 +508,68 @@ def _merge_repeats(passages: list[Passage], text: str) -> tuple[list[Passage], d
             alias[passage.id] = twin.id
             continue
         first_by_text[key] = passage
+        normal[passage.id] = key
         kept.append(passage)
-    for passage in list(kept):
+
+    # A paragraph of 8+ words has 8+ tokens, so it has inner trigrams; the one
+    # with the smallest hash stands for it (any would do: the check is exact).
+    # Normalising can join tokens ("e\u0301x"); with fewer inner tokens a shorter
+    # n-gram stands for it, and with none at all every passage is a candidate.
+    words = {p.id: tokens(normal[p.id]) for p in kept}
+    anchor_of: dict[str, int | None] = {}
+    sizes: set[int] = set()
+    for passage in kept:
         if word_count(passage.text) < 8 or not passage.id.endswith(".1"):
             continue
-        key = normalize(passage.text)
-        host = next((p for p in kept if p is not passage and key in normalize(p.text) and len(p.text) > len(passage.text)), None)
+        n = min(3, len(words[passage.id]) - 2)
+        anchor_of[passage.id] = min(_ngrams(words[passage.id], n, inner=True)) if n > 0 else None
+        sizes.add(n)
+    wanted = {a for a in anchor_of.values() if a is not None}
+    holders: dict[int, list[int]] = {}  # anchor -> positions in kept of the passages holding it
+    if wanted:
+        for position, passage in enumerate(kept):
+            found = {h for n in sizes if n > 0 for h in _ngrams(words[passage.id], n) if h in wanted}
+            for anchor in found:
+                holders.setdefault(anchor, []).append(position)
+    everyone = range(len(kept))
+
+    removed: set[int] = set()
+    merged_into: dict[str, Passage] = {}
+    for position, passage in enumerate(kept):
+        if passage.id not in anchor_of:
+            continue
+        anchor = anchor_of[passage.id]
+        candidates = everyone if anchor is None else holders.get(anchor, ())
+        key = normal[passage.id]
+        host = next(
+            (kept[i] for i in candidates if i != position and i not in removed
+             and len(kept[i].text) > len(passage.text) and key in normal[kept[i].id]),
+            None,
+        )
         if host is None:
             continue
+        # Whatever had merged into this passage now stands inside the host too.
         host.occurrences.append(Occurrence(passage.line, passage.start, passage.end))
-        host.occurrences.sort(key=lambda o: o.line)
+        host.occurrences.extend(passage.occurrences)
+        passage.occurrences = []
         alias[passage.id] = host.id
-        kept.remove(passage)
+        merged_into[passage.id] = host
+        removed.add(position)
+    for pid, target in alias.items():
+        while target in merged_into:  # hosts are strictly longer: no cycles
+            target = merged_into[target].id
+        alias[pid] = target
+    kept = [p for i, p in enumerate(kept) if i not in removed]
     for passage in kept:
         passage.occurrences.sort(key=lambda o: o.line)
     return kept, alias
+
+
+def _ngrams(words: list[str], n: int, inner: bool = False) -> list[int]:
+    """Hashes of the n-grams of words; inner: only those without the first and last word."""
+    if inner:
+        return [hash(tuple(words[i : i + n])) for i in range(1, len(words) - n)]
+    return [hash(tuple(words[i : i + n])) for i in range(len(words) - n + 1)]
 
 
 def _link_replies(
@@ -493,8 +586,12 @@ def _link_replies(
             first, last = bisect.bisect_right(starts, start), bisect.bisect_right(starts, end - 1)
             for line in range(first, last + 1):
                 ids_by_line.setdefault(line, []).append(passage.id)
+    turn_of_line: dict[int, dict[str, Any]] = {}
+    for turn in turns.values():
+        for line in turn.get("lines", []):
+            turn_of_line.setdefault(line, turn)  # a line in two turns belongs to the first
     for passage in passages:
-        turn = next((t for t in turns.values() if passage.line in t.get("lines", [])), None)
+        turn = turn_of_line.get(passage.line)
         if turn is None or "reply_to" not in turn:
             continue
         target = turns.get(int(turn["reply_to"]))
@@ -531,7 +628,7 @@ def _open_jsonl(path: Path, warn: Warn, warnings: list[str]) -> Corpus:
     motions = path.with_name("motions.toml")  # the index build reads it too
     if motions.is_file():
         hashed.append((motions.name, sha256_file(motions)))
-    return Corpus(path, list(docs.values()), _combine_hashes(hashed), warnings, _jsonl=True)
+    return Corpus(path, list(docs.values()), _combine_hashes(hashed), warnings, _jsonl=True, _jsonl_count=count)
 
 
 def _jsonl_passages(path: Path) -> Iterator[Passage]:

@@ -9,6 +9,7 @@ original text; nothing here rewrites the text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -33,11 +34,22 @@ class Span:
     end: int
 
 
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"  # the ranges of _is_cjk
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+# Repeat detection's tokens: a CJK character alone, else a run of other word characters.
+_TOKEN = re.compile(f"[{_CJK_CHARS}]|[^\\W{_CJK_CHARS}]+")
+
+
 def word_count(text: str) -> int:
-    cjk = sum(1 for ch in text if _is_cjk(ch))
     # CJK text has no spaces: count roughly two characters a word.
-    latin = len(_WORD.findall("".join(" " if _is_cjk(ch) else ch for ch in text)))
+    latin = len(_WORD.findall(_CJK.sub(" ", text)))
+    cjk = len(_CJK.findall(text))
     return latin + (cjk + 1) // 2
+
+
+def tokens(normalized: str) -> list[str]:
+    """Word tokens of normalised text; a substring keeps all but its first and last token whole."""
+    return _TOKEN.findall(normalized)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -50,23 +62,65 @@ def _is_cjk(ch: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class ScriptCounts:
+    """Letters by script; counts of adjacent texts add up, so a growing span is counted once."""
+
+    letters: int = 0
+    kana: int = 0
+    hangul: int = 0
+    han: int = 0
+    latin: int = 0
+
+    def __add__(self, other: "ScriptCounts") -> "ScriptCounts":
+        return ScriptCounts(self.letters + other.letters, self.kana + other.kana, self.hangul + other.hangul,
+                            self.han + other.han, self.latin + other.latin)
+
+
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def script_counts(text: str) -> ScriptCounts:
+    ascii_letters = len(_ASCII_LETTER.findall(text))  # Latin letters the fast way; the rest one by one
+    letters, kana, hangul, han, latin = ascii_letters, 0, 0, 0, ascii_letters
+    if len(text) != ascii_letters and not text.isascii():
+        for ch in text:
+            if ch < "\x80" or not ch.isalpha():
+                continue
+            code = ord(ch)
+            letters += 1
+            if 0x3040 <= code <= 0x30FF:
+                kana += 1
+            elif 0xAC00 <= code <= 0xD7AF:
+                hangul += 1
+            elif 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF:
+                han += 1
+            elif _is_latin(ch):
+                latin += 1
+    return ScriptCounts(letters, kana, hangul, han, latin)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_latin(ch: str) -> bool:
+    return "LATIN" in unicodedata.name(ch, "")
+
+
 def detect_language(text: str) -> str:
     """A coarse script-based tag: zh, ja, ko, en or und (undetermined)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
+    return language_of(script_counts(text))
+
+
+def language_of(counts: ScriptCounts) -> str:
+    if not counts.letters:
         return "und"
-    kana = sum(1 for ch in letters if 0x3040 <= ord(ch) <= 0x30FF)
-    hangul = sum(1 for ch in letters if 0xAC00 <= ord(ch) <= 0xD7AF)
-    han = sum(1 for ch in letters if 0x3400 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF)
-    total = len(letters)
+    kana, hangul, han, total = counts.kana, counts.hangul, counts.han, counts.letters
     if (kana + hangul + han) / total > 0.3:
         if kana:
             return "ja"
         if hangul > han:
             return "ko"
         return "zh"
-    latin = sum(1 for ch in letters if "LATIN" in unicodedata.name(ch, ""))
-    return "en" if latin / total > 0.7 else "und"
+    return "en" if counts.latin / total > 0.7 else "und"
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
@@ -91,7 +145,10 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
 def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = re.search(r"([\w.]+)$", text[sentence_start:dot])
+    # The token before a sentence-ending run of dots never ends in a dot, so one
+    # longer than the window is longer than any abbreviation: look back no further
+    # (a long run of abbreviations would otherwise cost quadratic time).
+    word = re.search(r"([\w.]+)$", text[max(sentence_start, dot - 32) : dot])
     if not word:
         return False
     token = word.group(1).lower().rstrip(".")
