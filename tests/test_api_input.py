@@ -5,6 +5,7 @@ Fast: a small index of hand-made passages and the fake embedder (no model).
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -12,20 +13,39 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FakeEmbedder
-from test_counter_unit import ROWS, engine_over
+from fallacy_fakes import FakeEmbedder as Fake384
+from fallacy_fakes import rules_only_classifier
 from tutor.api import Tutor
+from tutor.counter import CounterEngine
 from tutor.counter import MAX_CLAIM, main_claim
 from tutor.errors import UsageError
+from tutor.index import build_index, load_index
+from tutor.motions import Motion
 from tutor.text import MAX_CHARS, has_words, language_note, limit_input, printable, printable_with_offsets
 
 LIMIT_NOTE = f"only the first {MAX_CHARS:,} characters were read"
 
 
+MOTION = Motion(id="uniforms", statement="School uniforms should be compulsory.", pro="Uniforms help pupils.",
+                con="Uniforms harm pupils.", pro_claims=("uniforms reduce bullying",), con_claims=("uniforms cost money",))
+ROWS = [
+    {"id": "pro1", "text": "Uniforms reduce bullying about clothes because everyone wears the same thing.", "stance": {"uniforms": "pro"}},
+    {"id": "con1", "text": "Uniforms do not reduce bullying; bullies pick on shoes and phones instead.", "stance": {"uniforms": "con"}},
+    {"id": "con2", "text": "Uniforms cost poor families money they do not have.", "stance": {"uniforms": "con"}},
+]
+
+
+def index_of(folder, embedder):
+    corpus = folder / "uniforms.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in ROWS) + "\n", encoding="utf-8")
+    build_index(corpus, folder / "idx", embedder=embedder)
+    return load_index(folder / "idx")
+
+
 @pytest.fixture
 def tutor(tmp_path) -> Tutor:
-    engine = engine_over(ROWS, tmp_path)
-    api = Tutor(engine.index, FakeEmbedder())
-    api._engine = engine  # the engine knows the test motion
+    api = Tutor(index_of(tmp_path, FakeEmbedder()), FakeEmbedder())
+    api._engine = CounterEngine(api.index, api.embedder, [MOTION])  # an engine that knows the test motion
     return api
 
 
@@ -106,17 +126,9 @@ def test_printable_with_offsets_maps_every_kept_character(text):
 
 
 def test_findings_on_text_with_control_characters_point_into_the_text_as_given(tmp_path):
-    import json
-
-    from test_fallacy import FakeEmbedder as Fake384
-    from test_fallacy import rules_only_classifier
     from tutor.fallacy.checker import FallacyChecker
-    from tutor.index import build_index, load_index
 
-    corpus = tmp_path / "c.jsonl"
-    corpus.write_text("\n".join(json.dumps(r) for r in ROWS) + "\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "idx", embedder=Fake384())  # the rules-only classifier reads 384 dimensions
-    tutor = Tutor(load_index(tmp_path / "idx"), Fake384())
+    tutor = Tutor(index_of(tmp_path, Fake384()), Fake384())  # the rules-only classifier reads 384 dimensions
     tutor._checker = FallacyChecker(embedder=tutor.embedder, classifier=rules_only_classifier(), check_model_name=False)
     clean = "I read it. So your analogy is broken like your literacy. Either we ban cars or the city dies."
     hostile = ("\x00I read it. So your analogy is broken like your literacy.\x1b[31m "

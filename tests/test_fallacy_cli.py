@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from test_fallacy import FakeEmbedder, rules_only_classifier  # tests/ is on sys.path
+from fallacy_fakes import FakeEmbedder, rules_only_classifier  # tests/ is on sys.path (no __init__.py)
 from tutor.commands.fallacy_cmds import check, fallacies
 from tutor.fallacy import checker as checker_module
 from tutor.fallacy.catalog import TYPE_IDS

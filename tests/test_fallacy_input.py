@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_fallacy import FakeEmbedder, rules_only_classifier  # tests/ is on sys.path (no __init__.py)
+from fallacy_fakes import FakeEmbedder, rules_only_classifier  # tests/ is on sys.path (no __init__.py)
 from tutor.fallacy.checker import FallacyChecker
 
 CHECKER = FallacyChecker(embedder=FakeEmbedder(), classifier=rules_only_classifier(), check_model_name=False)
@@ -46,23 +46,59 @@ def test_hundred_thousand_characters():
     _assert_valid(text, findings)
 
 
-SOUP = st.text(
-    alphabet=st.sampled_from(list("ab yes Either or What about you idiot [@]=/.!?\n\t\x1b\x00é你。😀\u200b\r")),
-    max_size=400,
-)
+# Sentences the rules-only checker flags, and hostile pieces to cut them with: a text drawn from these
+# gives findings often, so the span assertions run (a soup of single characters never gave one).
+TRIGGERS = [
+    "Either we ban phones or pupils fail.", "What about the adults?", "No true fan would leave early.",
+    "I read it. So your analogy is broken like your literacy.", "You idiot, either leave or stay.",
+    "Everyone knows K-pop is power.", "Soft power is real power: people are attracted to Korean culture.",
+    "Power means the ability to coerce others with sanctions and armies.",
+]
+NOISE = [" ", "\n", "\t", "\r\n", "\x1b[31m", "\x1b]0;t\x07", "\x00", "\u200b", "\u202e", "é", "你。", "😀", "[@click=app.quit]x[/]",
+         "Either", " or ", "?", ".", "!"]
+PHRASES = st.lists(st.one_of(st.sampled_from(TRIGGERS), st.sampled_from(NOISE)), max_size=12).map("".join)
+# A debate where "power" is used in both senses, in noise and among other turns: an equivocation to find.
+WRAP = ["", " ", "\n", "\x1b[31m ", "\x00 ", "\u200b", "😀 ", "[@click=app.quit]x[/] ", "\r\n"]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.text(max_size=300), SOUP))
-def test_any_text_gives_valid_spans(text):
-    _assert_valid(text, CHECKER.check(text))
+@st.composite
+def shifting_debates(draw):
+    turns = [draw(st.sampled_from(WRAP)) + sentence + draw(st.sampled_from(WRAP)) for sentence in TRIGGERS[-2:]]
+    turns += draw(st.lists(st.one_of(PHRASES, st.text(max_size=100), SOUP), max_size=2))
+    return draw(st.permutations(turns))
 
 
-@settings(max_examples=50, deadline=None)
-@given(st.lists(st.one_of(st.text(max_size=100), SOUP), max_size=4))
-def test_debate_spans_index_into_their_own_text(turns):
-    for f in CHECKER.check_debate(turns):
-        own = turns[f.text_index]
-        assert own[f.start:f.end] == f.quote
-        other = turns[f.other["text_index"]]
-        assert other[f.other["start"]:f.other["end"]] == f.other["quote"]
+SOUP = st.text(alphabet=st.sampled_from(list("ab yes Either or What about you idiot [@]=/.!?\n\t\x1b\x00é你。😀\u200b\r")),
+               max_size=400)
+
+
+def test_any_text_gives_valid_spans():
+    produced: list[bool] = []
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.one_of(PHRASES, PHRASES, st.text(max_size=300), SOUP))
+    def check(text):
+        findings = CHECKER.check(text)
+        _assert_valid(text, findings)
+        produced.append(bool(findings))
+
+    check()
+    assert sum(produced) >= len(produced) // 4, f"only {sum(produced)} of {len(produced)} texts gave findings"
+
+
+def test_debate_spans_index_into_their_own_text():
+    produced: list[bool] = []
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.one_of(shifting_debates(), st.lists(st.one_of(PHRASES, st.text(max_size=100), SOUP), max_size=4)))
+    def check(turns):
+        findings = CHECKER.check_debate(turns)
+        for f in findings:
+            own = turns[f.text_index]
+            assert own[f.start:f.end] == f.quote
+            other = turns[f.other["text_index"]]
+            assert other[f.other["start"]:f.other["end"]] == f.other["quote"]
+        produced.append(bool(findings))
+
+    check()
+    assert sum(produced) >= len(produced) // 4, f"only {sum(produced)} of {len(produced)} debates gave findings"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from test_tui_helpers import screen_text, static_text, sync, wait_feedback, wait_until
+from tui_helpers import ARGUMENT, CLOCK, fabricated_session, screen_text, static_text, sync, wait_feedback, wait_until
 from tutor import session as S
 from tutor.errors import TutorError
 from tutor.commands.play_cmd import build_app, play
@@ -17,38 +17,12 @@ from tutor.tui.app import TutorApp
 
 SHIPPED_INDEX = Path(__file__).resolve().parent.parent / "index"
 INJECTIONS = ["[@click=app.quit]x[/]", "[red]", "\x1b[31mred\x1b[0m"]
-CLOCK = "2026-01-01T00:00:00+00:00"
-ARGUMENT = ("Soft power is a real source of national power because people who admire a country's culture "
-            "buy its goods and visit it, as Korea showed after 2010.")
 REBUTTAL = ("Money and armies matter, but a large home market alone does not make foreign audiences love a film; "
             "hard power cannot buy that attraction.")
 
 
 def make_app(tmp_path, tutor=None, **kw) -> TutorApp:
     return TutorApp(data_dir=tmp_path / "data", tutor=tutor, clock=lambda: CLOCK, **kw)
-
-
-def fabricated_session(text: str, counter_text: str, session_id: str = "fab") -> S.Session:
-    """A finished-looking turn built from plain data (no model): for resume, snapshots and injection tests."""
-    s = S.Session.new("soft_power_real", "Soft power is a real and significant source of national power.", "pro",
-                      session_id=session_id, created=CLOCK)
-    turn = s.submit(text, submitted_at=CLOCK)
-    card = {"id": "thread:1.1", "text": counter_text, "stance": "con", "score": 0.53,
-            "scores": {"relevance": 0.48, "opposition": 1.0, "strength": 0.45},
-            "source": {"doc": "thread", "title": "Is soft power real? [red]thread[/red]", "line": 1, "start": 0, "end": 10,
-                       "kind": "forum_thread", "speaker": "poster [b]1[/b]", "role": "post", "attribution": ""},
-            "strength": {"score": 0.45, "reasons": ["develops the point over several clauses"], "penalties": []},
-            "why": {"attacks": text, "how": "rebuts", "text": f'Rebuts your claim "{text}".'},
-            "fallacies": [{"type": "ad_hominem", "label": "Ad hominem [@click=app.quit]q[/]", "start": 0, "end": 3}]}
-    counter = {"argument": text, "motion": s.motion, "motion_statement": s.motion_statement, "side": "pro",
-               "side_estimate": None, "main_claim": {"text": text, "start": 0, "end": len(text)},
-               "counters": [card], "notes": []}
-    check = {"text": text, "findings": [{"type": "straw_man", "label": "Straw man", "start": 0, "end": min(10, len(text)),
-                                          "quote": text[:10], "confidence": 0.7, "explanation": "It [red]misstates[/red] them.",
-                                          "suggestion": "Quote them [@click=app.quit]first[/]."}]}
-    strength = {"score": 0.5, "reasons": ["gives a reason"], "penalties": []}
-    s.complete(turn, counter, check, S.rubric(text, counter, check, strength, 0.55))
-    return s
 
 
 # --- without the model ---------------------------------------------------------------
@@ -186,9 +160,16 @@ def test_play_resume_flag_value(tmp_path, monkeypatch):
     assert seen["resume"] == "fab" and seen["index_dir"] == tmp_path
 
 
-def test_build_app_is_the_shared_factory(tmp_path):
+@sync
+async def test_build_app_opens_the_debate_the_command_line_asked_for(tmp_path):
     app = build_app(motion="soft_power_real", side="con", data_dir=tmp_path, tutor=object())
-    assert isinstance(app, TutorApp) and app.initial_side == "con"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DebateScreen"
+        assert (app.screen.session.motion, app.screen.session.side) == ("soft_power_real", "con")
+        shown = " ".join(screen_text(app).split())
+        assert "Motion: Soft power is a real and significant source of national power. (con side)" in shown
+        assert app.screen.focused is app.screen.query_one("#editor")  # ready to type
 
 
 # --- with the real model and index ------------------------------------------------------
@@ -228,7 +209,9 @@ async def test_whole_session(tmp_path, shipped_tutor):
         assert scores[0] == max(scores)
         assert "strength" in screen_text(app) and "#1" in screen_text(app)
         assert turn.rubric["relevance"]["label"] and turn.rubric["reasons"]["score"] >= 0
-        assert isinstance(turn.findings, list)
+        n = len(turn.findings)
+        status = static_text(debate.query_one("#turn-status"))
+        assert status.startswith(f"turn 1: {len(turn.counters)} counters, {n} fallacy finding{'s' if n != 1 else ''}")
         assert S.load("flow", tmp_path / "data").turns[0].status == "done"  # autosaved
 
         cards[1].focus()

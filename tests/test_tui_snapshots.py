@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 import pytest_textual_snapshot
 
-from test_tui import ARGUMENT, CLOCK, fabricated_session
-from test_tui_helpers import screen_text, wait_feedback
+from tui_helpers import ARGUMENT, CLOCK, fabricated_session, screen_text, wait_feedback
 from tutor import session as S
 from tutor.tui.app import TutorApp
 
