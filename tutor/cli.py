@@ -26,9 +26,10 @@ def main(ctx: click.Context) -> None:
     Run `tutor` alone to open the interactive tutor.
     """
     if ctx.invoked_subcommand is None:
+        from tutor.commands.common import handles_errors
         from tutor.commands.play_cmd import run_app
 
-        run_app()
+        handles_errors(run_app)()
 
 
 for command in (index_group, search, motions, analyze, counter, sources, check, fallacies, play):

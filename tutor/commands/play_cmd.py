@@ -7,9 +7,10 @@ imported here; the app loads the model in a worker after the first paint.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import click
 
@@ -50,9 +51,24 @@ def check_options(index_dir: Path | str | None, motion: str | None, side: str | 
         find_motion([Motion.from_dict(m) for m in manifest.motions], motion)
 
 
+def check_terminal(environ: Mapping[str, str] | None = None) -> None:
+    """A dumb terminal cannot draw the full-screen tutor: say so (exit 2) instead of filling it with escapes.
+
+    NO_COLOR needs nothing here: Textual reads it and draws in monochrome.
+    """
+    environ = os.environ if environ is None else environ
+    if environ.get("TERM") == "dumb":
+        from tutor.errors import UsageError
+
+        raise UsageError("this terminal (TERM=dumb) cannot show the interactive tutor",
+                         "run it in a full terminal, or use `tutor counter`, `tutor check` and `tutor analyze`, "
+                         "which print plain text")
+
+
 def run_app(index_dir: Path | str | None = None, motion: str | None = None, side: str | None = None,
             resume: str | None = None) -> None:
     launched = time.perf_counter()
+    check_terminal()
     check_options(index_dir, motion, side, resume)
     app = build_app(index_dir, motion, side, resume, launched=launched)
     app.run()

@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from tutor import session as sessions
 from tutor.errors import TutorError
 from tutor.tui.messages import TutorFailed, TutorLoading, TutorReady, as_tutor_error
+from tutor.tui.widgets.too_small import MIN_HEIGHT, MIN_WIDTH
 
 LAUNCHED = time.perf_counter()
 
@@ -29,7 +30,10 @@ class TutorApp(App[None]):
     CSS_PATH = "tutor.tcss"
     TITLE = "tutor"
     ENABLE_COMMAND_PALETTE = True
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    # Below the minimum size a screen says so instead of drawing empty panes (widgets/too_small.py);
+    # narrow: the editor above the feedback; short: compact panes so each keeps rows to show.
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny-w"), (MIN_WIDTH, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-tiny-h"), (MIN_HEIGHT, "-short"), (24, "-tall")]
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),

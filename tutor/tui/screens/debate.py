@@ -22,12 +22,13 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 from tutor import session as sessions
 from tutor.corpus.segment import word_count
 from tutor.errors import TutorError
-from tutor.text import printable, shorten
+from tutor.text import has_words, printable, shorten
 from tutor.tui.messages import TurnDone, TurnFailed, as_tutor_error
 from tutor.tui.widgets.clash import ClashTracker
 from tutor.tui.widgets.counter_card import CounterCard, source_line
 from tutor.tui.widgets.findings import FindingsView
 from tutor.tui.widgets.literal import literal
+from tutor.tui.widgets.too_small import TooSmall
 from tutor.tui.widgets.loading import LoadingProgress
 from tutor.tui.widgets.rubric import RubricView
 
@@ -64,6 +65,7 @@ class DebateScreen(Screen):
     def compose(self) -> ComposeResult:
         s = self.session
         side = f"{s.side} side" if s.side else "side estimated each turn"
+        yield TooSmall()
         yield Static(Content.assemble(("Motion: ", "bold"), literal(s.motion_statement or "free argument"),
                                       (f"  ({side})", "dim")), id="debate-title")
         with Container(id="debate-body"):
@@ -113,6 +115,9 @@ class DebateScreen(Screen):
             return
         if not text.strip():
             self.notify("Type an argument first.", severity="warning")
+            return
+        if not has_words(text):  # emoji or symbols only: there is no claim to counter
+            self.notify("No argument found: write your claim in words, then submit.", severity="warning")
             return
         app: Any = self.app
         try:

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 
 from tutor.tui.messages import DocumentLoaded, as_tutor_error
 from tutor.tui.widgets.literal import literal
+from tutor.tui.widgets.too_small import TooSmall
 
 
 class PassageView(Static, can_focus=True):
@@ -45,6 +46,7 @@ class SourcesScreen(Screen):
 
     def compose(self) -> ComposeResult:
         app: Any = self.app
+        yield TooSmall()
         yield Static(Content.assemble(("Sources", "bold"), ("  passages with their stance and fallacy findings; "
                                                            "escape to go back", "dim")), id="sources-title")
         documents = app.documents()

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from tutor.text import shorten
 from tutor.tui.widgets.literal import literal
+from tutor.tui.widgets.too_small import TooSmall
 from tutor.tui.widgets.loading import LoadingProgress
 
 FREE = "__free__"
@@ -35,6 +36,7 @@ class StartScreen(Screen):
 
     def compose(self) -> ComposeResult:
         app: Any = self.app
+        yield TooSmall()
         yield Static(Content.assemble(("tutor", "bold"), ("  argue a motion, meet the strongest counter-arguments", "dim")),
                      id="start-title")
         with Horizontal(id="start-body"):

@@ -5,5 +5,6 @@ from tutor.tui.widgets.counter_card import CounterCard
 from tutor.tui.widgets.findings import FindingsView
 from tutor.tui.widgets.loading import LoadingProgress
 from tutor.tui.widgets.rubric import RubricView
+from tutor.tui.widgets.too_small import TooSmall
 
-__all__ = ["ClashTracker", "CounterCard", "FindingsView", "LoadingProgress", "RubricView"]
+__all__ = ["ClashTracker", "CounterCard", "FindingsView", "LoadingProgress", "RubricView", "TooSmall"]
