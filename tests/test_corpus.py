@@ -169,6 +169,9 @@ def test_jsonl_passages(tmp_path: Path):
     [
         ('{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n', "appears twice"),
         ('{"id": "a"}\n', "missing 'text'"),
+        ('{"id": "a", "text": "fine"}\n{"id": "b", "text": 42}\n', r"bad.jsonl:2: `text` must be a string"),
+        ('{"id": "a", "text": ["x"]}\n', "`text` must be a string"),
+        ('{"id": true, "text": "x"}\n', "`id` must be"),
         ("not json\n", "invalid JSON"),
         ('{"id": "a", "text": "x", "stance": "maybe"}\n', "stance must be"),
         ('{"id": "a", "text": "x", "attacks": [{"claim": "y", "how": "insults"}]}\n', "each attack needs"),
@@ -321,3 +324,14 @@ def test_repeats_of_a_merged_paragraph_follow_it_into_its_host():
     passages = document_passages(Document(id="d", title="t", kind="document", path="d.txt"), text)
     assert [p.text for p in passages] == [longer]
     assert [o.line for o in passages[0].occurrences] == [1, 3]  # both places the short paragraph stands
+
+
+def test_dangling_and_looping_symlinks_are_skipped_with_a_warning(small_corpus: Path):
+    (small_corpus / "gone.txt").symlink_to(small_corpus / "nowhere.txt")
+    (small_corpus / "loop1.md").symlink_to(small_corpus / "loop2.md")
+    (small_corpus / "loop2.md").symlink_to(small_corpus / "loop1.md")
+    heard: list[str] = []
+    corpus = open_corpus(small_corpus, warn=heard.append)
+    assert {d.id for d in corpus.documents} == {"school", "transport"}
+    for name in ("gone.txt", "loop1.md", "loop2.md"):
+        assert any(name in w and "symbolic link" in w for w in heard), heard

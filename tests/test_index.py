@@ -192,10 +192,12 @@ def test_killed_build_leaves_the_old_index_loadable(small_corpus: Path, tmp_path
     survivor = load_index(out)
     assert survivor.manifest.to_dict() == old.manifest.to_dict()
     assert [p.id for p in survivor.passages] == [p.id for p in old.passages]
-    # The next build cleans the dead build's temporary files away.
+    # The next build cleans the dead build's temporary files away and keeps
+    # one previous generation for readers that read the old manifest.
     _build(small_corpus, out)
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
-    assert len(list(out.glob("vectors.*.faiss"))) == 1
+    assert {p.name for p in out.glob("vectors.*.faiss")} == {
+        old.manifest.files["vectors"]["name"], read_manifest(out).files["vectors"]["name"]}
 
 
 def test_a_second_concurrent_build_is_refused(small_corpus: Path, tmp_path: Path):
@@ -277,11 +279,11 @@ def _with_argument_map(corpus: Path) -> list[str]:
 def test_the_argument_map_is_embedded_and_checked(small_corpus: Path, tmp_path: Path):
     sentences = _with_argument_map(small_corpus)
     out = tmp_path / "idx"
-    _build(small_corpus, out)
-    _build(small_corpus, out)  # a second generation replaces the first one's files
+    for _ in range(3):
+        _build(small_corpus, out)  # each build keeps the previous generation only
     loaded = load_index(out)
     assert np.allclose(loaded.map_vectors, FakeEmbedder().encode(sentences), atol=1e-6)
-    assert sum(1 for p in out.iterdir() if p.name.startswith("claims.")) == 1
+    assert sum(1 for p in out.iterdir() if p.name.startswith("claims.")) == 2
     claims = out / loaded.manifest.files["claims"]["name"]
     claims.write_bytes(claims.read_bytes()[:60])
     with pytest.raises(IndexError_) as info:
@@ -294,3 +296,211 @@ def test_a_corpus_without_an_argument_map_has_no_claims_file(small_corpus: Path,
     _build(small_corpus, tmp_path / "idx")
     loaded = load_index(tmp_path / "idx")
     assert loaded.map_vectors is None and "claims" not in loaded.manifest.files
+
+
+def test_a_reader_of_the_previous_manifest_still_finds_its_files(small_corpus: Path, tmp_path: Path):
+    out = tmp_path / "idx"
+    _build(small_corpus, out)
+    first = read_manifest(out)
+    _build(small_corpus, out)
+    assert all((out / entry["name"]).is_file() for entry in first.files.values())
+    _build(small_corpus, out)  # two builds on: the first generation is gone
+    assert not any((out / entry["name"]).exists() for entry in first.files.values())
+
+
+def test_a_reader_that_loses_the_race_reads_the_manifest_again(small_corpus: Path, tmp_path: Path, monkeypatch):
+    import tutor.index
+
+    out = tmp_path / "idx"
+    _build(small_corpus, out)
+    stale = read_manifest(out)
+    _build(small_corpus, out)
+    _build(small_corpus, out)
+    calls: list[int] = []
+    real = tutor.index.read_manifest
+
+    def first_stale(index_dir):
+        calls.append(1)
+        return stale if len(calls) == 1 else real(index_dir)
+
+    monkeypatch.setattr(tutor.index, "read_manifest", first_stale)
+    loaded = load_index(out)
+    assert len(calls) == 2 and loaded.manifest.files == real(out).files
+
+
+def test_rebuilding_while_readers_load_and_search_raises_nothing(small_corpus: Path, tmp_path: Path):
+    """Stress: one thread rebuilds in a loop, others load and search; zero uncaught errors."""
+    import threading
+    import time
+
+    out = tmp_path / "idx"
+    _build(small_corpus, out)
+    embedder = FakeEmbedder()
+    query = embedder.encode(["free buses cut traffic"])[0]
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    counts = {"loads": 0, "builds": 0}
+
+    def rebuild():
+        try:
+            while not stop.is_set():
+                _build(small_corpus, out, batch_size=2)
+                counts["builds"] += 1
+        except BaseException as exc:  # noqa: BLE001 - every failure counts
+            errors.append(exc)
+
+    def read():
+        try:
+            while not stop.is_set():
+                loaded = load_index(out)
+                assert len(loaded.search(query, 2)[1]) == 2
+                counts["loads"] += 1
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=rebuild)] + [threading.Thread(target=read) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    time.sleep(3.0)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors[:3]
+    assert counts["builds"] >= 5 and counts["loads"] >= 20, counts
+
+
+# --- the manifest's schema: every field mutated ---------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_HOSTILE = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30), st.floats(allow_nan=True),
+    st.text(max_size=30), st.just("x" * 100_000), st.lists(st.integers(), max_size=3),
+    st.lists(st.dictionaries(st.text(max_size=5), st.integers(), max_size=2), max_size=2),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3), st.just([{"id": "x"}]), st.just([1]),
+)
+
+
+def _mutations(manifest: dict):
+    """(field path, mutated manifest) strategies: wrong type, missing, extra, huge, negative, nested."""
+    import copy
+
+    def put(path: tuple, value):
+        data = copy.deepcopy(manifest)
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        if value is _DELETE:
+            del target[path[-1]]
+        else:
+            target[path[-1]] = value
+        return data
+
+    paths = [(k,) for k in manifest] + [("files", r, k) for r in manifest["files"] for k in ("name", "sha256")]
+    paths += [("files", "vectors"), ("documents", 0), ("documents", 0, "id"), ("motions", 0), ("motions", 0, "id"),
+              ("motions", 0, "pro_claims"), ("motions", 0, "statement")]
+    return st.tuples(st.sampled_from(paths), st.one_of(_HOSTILE, st.just(_DELETE))).map(lambda pv: (pv[0], put(*pv)))
+
+
+_DELETE = object()
+
+
+def _manifest_with_motions(small_corpus: Path, tmp_path: Path) -> Path:
+    (small_corpus / "motions.toml").write_text(
+        '[[motions]]\nid = "uniforms"\nstatement = "Schools should require uniforms."\npro = "They reduce teasing."\n'
+        'con = "They cost money."\npro_claims = ["Fewer fights."]\n', encoding="utf-8")
+    out = tmp_path / "idx"
+    _build(small_corpus, out)
+    return out
+
+
+def test_every_mutated_manifest_field_gives_a_one_line_error_or_loads(small_corpus: Path, tmp_path: Path):
+    out = _manifest_with_motions(small_corpus, tmp_path)
+    valid = json.loads((out / "manifest.json").read_text())
+    seen = {"error": 0, "loaded": 0}
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(_mutations(valid))
+    def check(mutation):
+        path, data = mutation
+        (out / "manifest.json").write_text(json.dumps(data))
+        for reader in (read_manifest, load_index):
+            try:
+                reader(out)
+            except IndexError_ as exc:
+                line = exc.one_line()
+                assert "\n" not in line and len(line) < 600
+                if reader is read_manifest and path[0] != "format_version":
+                    assert str(path[0]) in line or "corrupt" in line, (path, line)
+                seen["error"] += 1
+            else:
+                seen["loaded"] += 1
+        report = verify_index(out, small_corpus)  # never raises
+        assert report.ok is False or report.problems == []
+
+    check()
+    assert seen["error"] > 100 and seen["loaded"] > 0
+
+
+@pytest.mark.parametrize(
+    "field, value, fragment",
+    [
+        ("files", "oops", "`files` must be an object"),
+        ("documents", 5, "`documents` must be a list"),
+        ("motions", [1], "`motions[0]` must be an object"),
+        ("motions", [{"id": "x"}], "`motions` entry 0 needs a text 'statement'"),
+        ("passage_count", "6", "`passage_count` must be a whole number"),
+        ("passage_count", -1, "`passage_count` must be between"),
+        ("dimension", True, "`dimension` must be a whole number"),
+        ("built_at", None, "`built_at` must be text"),
+    ],
+)
+def test_a_manifest_field_of_the_wrong_type_is_named(small_corpus: Path, tmp_path: Path, field, value, fragment):
+    out = tmp_path / "idx"
+    _build(small_corpus, out)
+    data = json.loads((out / "manifest.json").read_text())
+    data[field] = value
+    (out / "manifest.json").write_text(json.dumps(data))
+    with pytest.raises(IndexError_) as info:
+        load_index(out)
+    assert fragment in info.value.one_line() and "manifest.json" in info.value.one_line()
+    assert info.value.problem == "corrupt"
+
+
+def test_a_wrong_dimension_is_reported_as_such(small_corpus: Path, tmp_path: Path):
+    out = tmp_path / "idx"
+    _build(small_corpus, out)
+    data = json.loads((out / "manifest.json").read_text())
+    data["dimension"] = 512
+    (out / "manifest.json").write_text(json.dumps(data))
+    with pytest.raises(IndexError_, match="vectors have 64 dimensions, its manifest says 512"):
+        load_index(out)
+
+
+@pytest.mark.parametrize(
+    "record, fragment",
+    [
+        ([1, 2], "must be an object"),
+        ({"id": "a"}, "`doc` is missing"),
+        ({"text": 42}, "`text` must be text"),
+        ({"occurrences": [{"line": "x", "start": 0, "end": 1}]}, "`occurrences[0].line`"),
+        ({"findings": "oops"}, "`findings`"),
+    ],
+)
+def test_malformed_passage_records_are_a_one_line_error(small_corpus: Path, tmp_path: Path, record, fragment):
+    from tutor.files import sha256_file
+
+    out = tmp_path / "idx"
+    _build(small_corpus, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    passages = out / manifest["files"]["passages"]["name"]
+    lines = passages.read_text().splitlines()
+    first = json.loads(lines[0])
+    lines[0] = json.dumps(record if not isinstance(record, dict) or "id" in record else {**first, **record})
+    passages.write_text("\n".join(lines) + "\n")
+    manifest["files"]["passages"]["sha256"] = sha256_file(passages)  # a consistent but hostile index
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexError_) as info:
+        load_index(out)
+    assert fragment in info.value.one_line() and ":1" in info.value.one_line()

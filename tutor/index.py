@@ -27,6 +27,7 @@ from tutor import __version__, runtime
 from tutor.corpus import Passage, open_corpus
 from tutor.errors import IndexError_, TutorError
 from tutor.files import atomic_writer, ensure_writable_dir, exclusive_lock, sha256_file, write_json_atomic
+from tutor.schema import SchemaError, check, from_dict, shown
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -49,29 +50,69 @@ class Annotator(Protocol):
         ...
 
 
+def _file_entries(files: dict[str, dict[str, str]]) -> str | None:
+    for role in ("vectors", "passages"):
+        if role not in files:
+            return f"has no {role!r} entry"
+    for role, entry in files.items():
+        name = entry.get("name", "")
+        if not name or len(name) > 255 or "\0" in name or name != Path(name).name or name.startswith("."):
+            return f"names no plain file for {shown(role)} ({shown(name)})"
+        if len(entry.get("sha256", "")) != 64:
+            return f"has no sha256 for {shown(role)}"
+    return None
+
+
+def _documents(documents: list[dict[str, Any]]) -> str | None:
+    for i, doc in enumerate(documents):
+        for key in ("id", "title"):
+            if not isinstance(doc.get(key), str):
+                return f"entry {i} needs a text {key!r}"
+    return None
+
+
+def _motions(motions: list[dict[str, Any]]) -> str | None:
+    for i, motion in enumerate(motions):
+        for key in ("id", "statement", "pro", "con"):
+            if not isinstance(motion.get(key, ""), str) or (key in ("id", "statement") and not motion.get(key)):
+                return f"entry {i} needs a text {key!r}"
+        for key in ("pro_claims", "con_claims"):
+            claims = motion.get(key, [])
+            if not isinstance(claims, list) or not all(isinstance(c, str) for c in claims):
+                return f"entry {i}: {key!r} must be a list of texts"
+    return None
+
+
+def _between(low: int, high: int) -> Callable[[int], str | None]:
+    return lambda value: None if low <= value <= high else f"must be between {low} and {high}, not {shown(value)}"
+
+
 @dataclass
 class Manifest:
+    """manifest.json; the field annotations and checks are its schema (tutor.schema)."""
+
     format_version: int
     model: str
     weights_sha256: str
-    dimension: int
-    passage_count: int
+    dimension: int = field(metadata=check(_between(1, 1 << 16)))
+    passage_count: int = field(metadata=check(_between(1, 1 << 40)))
     corpus_hash: str
     corpus_path: str
     built_at: str
     tool_version: str
-    files: dict[str, dict[str, str]]
-    documents: list[dict[str, Any]] = field(default_factory=list)
-    motions: list[dict[str, Any]] = field(default_factory=list)
+    files: dict[str, dict[str, str]] = field(metadata=check(_file_entries))
+    documents: list[dict[str, Any]] = field(default_factory=list, metadata=check(_documents))
+    motions: list[dict[str, Any]] = field(default_factory=list, metadata=check(_motions))
     annotations: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Optional motion fields, filled in so every reader may index them.
+        defaults = {"pro": "", "con": "", "pro_claims": [], "con_claims": []}
+        self.motions = [{**m, **{k: v for k, v in defaults.items() if k not in m}} for m in self.motions]
+
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Manifest":
-        known = cls.__dataclass_fields__
-        missing = [k for k in known if k not in data and k not in ("annotations", "documents", "motions")]
-        if missing:
-            raise ValueError(f"missing fields: {', '.join(missing)}")
-        return cls(**{k: data[k] for k in known if k in data})
+    def from_dict(cls, data: Any, where: str = "the index manifest") -> "Manifest":
+        return from_dict(cls, data, where)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -127,6 +168,7 @@ def build_index(
         import faiss
 
         runtime.cap_faiss_threads()
+        previous = _generation_files(out_dir)
         generation = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
         vectors_name = f"vectors.{generation}.faiss"
         passages_name = f"passages.{generation}.jsonl"
@@ -181,7 +223,9 @@ def build_index(
             for name in (vectors_name, passages_name, claims_name):
                 (out_dir / name).unlink(missing_ok=True)
             raise
-        _remove_old_generations(out_dir, keep={vectors_name, passages_name, claims_name})
+        # Readers that read the old manifest a moment ago may still open its files:
+        # they stay until the next build.
+        _remove_old_generations(out_dir, keep={vectors_name, passages_name, claims_name} | previous)
     return BuildResult(manifest, out_dir, time.perf_counter() - started, corpus.warnings, load_seconds)
 
 
@@ -257,6 +301,15 @@ def _portable(path: Path) -> str:
         return str(resolved)
 
 
+def _generation_files(out_dir: Path) -> set[str]:
+    """The file names the current manifest uses, if it can be read at all."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {str(entry["name"]) for entry in data["files"].values()}
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError, TypeError, KeyError, AttributeError):
+        return set()
+
+
 def _remove_old_generations(out_dir: Path, keep: set[str]) -> None:
     for path in out_dir.iterdir():
         name = path.name.lstrip(".")
@@ -308,17 +361,22 @@ def read_manifest(index_dir: Path) -> Manifest:
         raise IndexError_(f"{index_dir} holds no index (no {MANIFEST})", "build one with `tutor index build`", problem="missing")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        manifest = Manifest.from_dict(data)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError, TypeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as exc:
         raise IndexError_(
             f"the index manifest {path} is corrupt ({exc})", "rebuild with `tutor index build`", problem="corrupt"
         ) from None
-    if manifest.format_version != FORMAT_VERSION:
+    version = data.get("format_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version != FORMAT_VERSION:
+        # Another format's fields may differ: say so before checking them.
         raise IndexError_(
-            f"the index at {index_dir} has format {manifest.format_version}, this tutor reads {FORMAT_VERSION}",
+            f"the index at {index_dir} has format {shown(version)}, this tutor reads {FORMAT_VERSION}",
             "rebuild with `tutor index build`",
             problem="corrupt",
         )
+    try:
+        manifest = Manifest.from_dict(data, f"the index manifest {path}")
+    except SchemaError as exc:
+        raise IndexError_(exc.message, "rebuild with `tutor index build`", problem="corrupt") from None
     return manifest
 
 
@@ -327,8 +385,12 @@ def _check_files(index_dir: Path, manifest: Manifest) -> None:
         entry = manifest.files.get(role) or {}
         path = index_dir / str(entry.get("name", ""))
         if not entry.get("name") or not path.is_file():
-            raise IndexError_(f"the index at {index_dir} is missing its {role} file", "rebuild with `tutor index build`", problem="corrupt")
-        if sha256_file(path) != entry.get("sha256"):
+            raise _GenerationGone(role)
+        try:
+            digest = sha256_file(path)
+        except FileNotFoundError:
+            raise _GenerationGone(role) from None
+        if digest != entry.get("sha256"):
             raise IndexError_(
                 f"the index's {role} file {path.name} does not match its manifest (truncated or changed)",
                 "rebuild with `tutor index build`",
@@ -336,42 +398,98 @@ def _check_files(index_dir: Path, manifest: Manifest) -> None:
             )
 
 
+class _GenerationGone(Exception):
+    """A file the manifest names is gone: a build swapped generations under the reader."""
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+
+
 def load_index(index_dir: Path | None = None) -> LoadedIndex:
-    """Load and integrity-check an index (hashes, counts, dimension)."""
+    """Load and integrity-check an index (hashes, counts, dimension).
+
+    A build keeps the previous generation's files until the next build, so a
+    reader that read the manifest just before a swap still finds them; one that
+    loses the race to two builds reads the manifest again, once.
+    """
     from tutor.paths import default_index_dir
 
     index_dir = Path(index_dir) if index_dir else default_index_dir()
     manifest = read_manifest(index_dir)
+    try:
+        return _load_generation(index_dir, manifest)
+    except _GenerationGone as gone:
+        again = read_manifest(index_dir)
+        if again.files != manifest.files:
+            try:
+                return _load_generation(index_dir, again)
+            except _GenerationGone as second:
+                gone = second
+        raise IndexError_(
+            f"the index at {index_dir} is missing its {gone.role} file", "rebuild with `tutor index build`", problem="corrupt"
+        ) from None
+
+
+def _load_generation(index_dir: Path, manifest: Manifest) -> LoadedIndex:
     _check_files(index_dir, manifest)
     runtime.configure()
     import faiss
 
     runtime.cap_faiss_threads()
-    index = _read_faiss(faiss, index_dir / manifest.files["vectors"]["name"], "the index vectors")
+    index = _read_faiss(faiss, index_dir / manifest.files["vectors"]["name"], "the index vectors", "vectors")
+    passages_file = index_dir / manifest.files["passages"]["name"]
     passages: list[Passage] = []
     findings: list[list[dict[str, Any]]] = []
     try:
-        with open(index_dir / manifest.files["passages"]["name"], encoding="utf-8") as handle:
-            for line in handle:
-                record = json.loads(line)
-                findings.append(record.pop("findings", None) or [])
-                passages.append(Passage.from_record(record))
-    except (UnicodeDecodeError, json.JSONDecodeError, TypeError) as exc:
+        with open(passages_file, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                try:
+                    record = json.loads(line)
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    raise SchemaError(f"{passages_file.name}:{number}", "", f"is not JSON ({exc})") from None
+                stored = from_dict(_PassageRecord, record, f"{passages_file.name}:{number}")
+                findings.append(stored.findings or [])
+                passages.append(stored.passage())
+    except FileNotFoundError:
+        raise _GenerationGone("passages") from None
+    except (UnicodeDecodeError, SchemaError) as exc:
         raise IndexError_(f"the index's passage records are corrupt ({exc})", "rebuild with `tutor index build`", problem="corrupt") from None
-    if index.ntotal != manifest.passage_count or len(passages) != manifest.passage_count or index.d != manifest.dimension:
+    if index.ntotal != manifest.passage_count or len(passages) != manifest.passage_count:
         raise IndexError_(
             f"the index at {index_dir} is inconsistent: {index.ntotal} vectors, {len(passages)} records, "
             f"manifest says {manifest.passage_count}",
             "rebuild with `tutor index build`",
             problem="corrupt",
         )
+    if index.d != manifest.dimension:
+        raise IndexError_(
+            f"the index at {index_dir} is inconsistent: its vectors have {index.d} dimensions, "
+            f"its manifest says {manifest.dimension}",
+            "rebuild with `tutor index build`",
+            problem="corrupt",
+        )
     return LoadedIndex(index_dir, manifest, index, passages, findings, _load_map_vectors(index_dir, manifest, passages))
 
 
-def _read_faiss(faiss: Any, path: Path, what: str) -> Any:
+@dataclass
+class _PassageRecord(Passage):
+    """One line of passages.<gen>.jsonl: a Passage and the fallacy findings stored with it."""
+
+    findings: list[dict[str, Any]] | None = None
+
+    def passage(self) -> Passage:
+        data = {k: v for k, v in self.__dict__.items() if k != "findings"}
+        return Passage(**data)
+
+
+def _read_faiss(faiss: Any, path: Path, what: str, role: str) -> Any:
+    if not path.is_file():
+        raise _GenerationGone(role)
     try:
         return faiss.read_index(str(path))
     except Exception as exc:  # faiss raises RuntimeError with C++ text
+        if not path.is_file():
+            raise _GenerationGone(role) from None
         raise IndexError_(f"cannot read {what}: {str(exc).splitlines()[0]}", "rebuild with `tutor index build`", problem="corrupt") from None
 
 
@@ -381,7 +499,7 @@ def _load_map_vectors(index_dir: Path, manifest: Manifest, passages: list[Passag
         return None
     import faiss
 
-    claims = _read_faiss(faiss, index_dir / entry["name"], "the index's claim vectors")
+    claims = _read_faiss(faiss, index_dir / entry["name"], "the index's claim vectors", "claims")
     expected = sum(len(p.map_sentences()) for p in passages)
     if claims.ntotal != expected or claims.d != manifest.dimension:
         raise IndexError_(
@@ -433,6 +551,9 @@ def verify_index(index_dir: Path, corpus_path: Path | None = None, model: str | 
             add("stale", f"the index is stale: the corpus at {corpus_path} changed since it was built", "rebuild with `tutor index build`")
     except TutorError as exc:
         add("stale", f"cannot check the corpus the index was built from: {exc.message}", "pass --corpus PATH")
+    except (OSError, ValueError) as exc:  # a corpus_path no file system takes (too long, NUL)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "an impossible path"
+        add("stale", f"cannot check the corpus the index was built from: {reason}", "pass --corpus PATH")
     from tutor.embedding import resolve_model, weights_hash
 
     try:

@@ -133,13 +133,19 @@ def open_corpus(path: Path | str, warn: Warn | None = None) -> Corpus:
 
 def _open_directory(root: Path, warn: Warn, warnings: list[str]) -> Corpus:
     try:
-        candidates = sorted(
+        found = sorted(
             p for p in root.rglob("*")
-            if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+            if p.suffix.lower() in DOCUMENT_SUFFIXES
             and not any(part.startswith(".") for part in p.relative_to(root).parts)
         )
     except PermissionError as exc:
         raise CorpusError(f"cannot read corpus directory {root}: permission denied ({exc.filename})") from None
+    candidates = []
+    for path in found:
+        if path.is_file():
+            candidates.append(path)
+        elif path.is_symlink() and not path.exists():  # exists() follows the link: dangling or a loop
+            warn(f"skipping {path}: it is a symbolic link to nothing (dangling, or a loop)")
     documents: list[Document] = []
     hashed: list[tuple[str, str]] = []
     seen_ids: dict[str, str] = {}
@@ -668,8 +674,13 @@ def _parse_record(path: Path, number: int, line: str) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise CorpusError(f"{path}:{number}: expected a JSON object", "one JSON object per line")
     for key in ("id", "text"):
-        if not isinstance(record.get(key), (str, int)) or not str(record.get(key)).strip():
+        if key not in record or record[key] is None or (isinstance(record[key], str) and not record[key].strip()):
             raise CorpusError(f"{path}:{number}: missing {key!r}", "every passage needs `id` and `text`")
+    if not isinstance(record["text"], str):
+        raise CorpusError(f"{path}:{number}: `text` must be a string, not {type(record['text']).__name__}",
+                          "write the passage's text in quotes")
+    if not isinstance(record["id"], (str, int)) or isinstance(record["id"], bool):
+        raise CorpusError(f"{path}:{number}: `id` must be a string or a whole number", "give every passage an id")
     record["id"] = str(record["id"])
     return record
 
