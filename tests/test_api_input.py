@@ -59,10 +59,10 @@ def test_one_limit_noted_by_every_call(tutor):
     check = tutor.check(text)
     turn = tutor.respond(text, "uniforms", "pro", k=2)
     assert time.perf_counter() - started < 30
-    for notes in (analysis["notes"], counters["notes"], search["notes"], check["notes"], turn["counter"]["notes"],
-                  turn["check"]["notes"]):
+    for notes in (analysis["notes"], counters.notes, search["notes"], check.notes, turn.counter.notes,
+                  turn.check.notes):
         assert notes.count(LIMIT_NOTE) == 1, notes  # applied once: never a second note from a deeper layer
-    assert counters["argument"] == text[:MAX_CHARS] and check["text"] == text[:MAX_CHARS]
+    assert counters.argument == text[:MAX_CHARS] and check.text == text[:MAX_CHARS]
     claim = analysis["main_claim"]
     assert 0 < len(claim["text"]) <= MAX_CLAIM and text[claim["start"] : claim["end"]] == claim["text"]
     assert text[claim["end"]] == " "  # cut at a word boundary
@@ -79,7 +79,7 @@ def test_no_words_is_no_argument(tutor, text):
         with pytest.raises(UsageError) as caught:
             call()
         assert caught.value.message.startswith(("no argument found", "the argument is empty"))
-    assert tutor.check(text)["findings"] == []  # a check of symbols finds nothing; no error needed
+    assert tutor.check(text).findings == []  # a check of symbols finds nothing; no error needed
 
 
 @pytest.mark.parametrize("text, name", [
@@ -89,7 +89,7 @@ def test_no_words_is_no_argument(tutor, text):
     ("校服可以减少欺凌。", "zh"),
 ])
 def test_other_scripts_get_the_language_note(tutor, text, name):
-    notes = tutor.counter(text, "uniforms", "pro")["notes"]
+    notes = tutor.counter(text, "uniforms", "pro").notes
     assert f"the text looks like {name}; the model and corpus are English, so results may be weak" in notes
 
 
@@ -133,13 +133,13 @@ def test_findings_on_text_with_control_characters_point_into_the_text_as_given(t
     clean = "I read it. So your analogy is broken like your literacy. Either we ban cars or the city dies."
     hostile = ("\x00I read it. So your analogy is broken like your literacy.\x1b[31m "
                "\x1b]0;title\x07Either we ban cars or the city dies.\u202e")
-    expected = {f["type"] for f in tutor.check(clean)["findings"]}
+    expected = {f.type for f in tutor.check(clean).findings}
     assert expected == {"ad_hominem", "false_dilemma"}
-    for result in (tutor.check(hostile), tutor.respond(hostile, k=1)["check"]):
-        assert {f["type"] for f in result["findings"]} == expected
-        for f in result["findings"]:
-            assert hostile[f["start"] : f["end"]] == f["quote"]
-            assert printable(f["quote"]).strip() in clean
+    for result in (tutor.check(hostile), tutor.respond(hostile, k=1).check):
+        assert {f.type for f in result.findings} == expected
+        for f in result.findings:
+            assert hostile[f.start : f.end] == f.quote
+            assert printable(f.quote).strip() in clean
 
 
 def test_has_words_in_any_script():

@@ -10,7 +10,7 @@ import sys
 from conftest import ROOT
 
 CORE = ["tutor.corpus", "tutor.embedding", "tutor.index", "tutor.search", "tutor.counter", "tutor.stance",
-        "tutor.motions", "tutor.strength", "tutor.api", "tutor.schema"]
+        "tutor.motions", "tutor.strength", "tutor.api", "tutor.results", "tutor.schema", "tutor.session"]
 
 
 def _modules_after(code: str) -> set[str]:

@@ -121,8 +121,8 @@ def test_a_bad_motion_option_exits_2_in_batch_mode_too(tmp_path):
         (["counter", ""], "empty"),
         (["counter", "  \n "], "empty"),
         (["counter", "x y z", "--motion", "nope"], "unknown motion 'nope'"),
-        (["counter", "soft power", "-k", "0"], "-k must be at least 1"),
-        (["counter", "soft power", "-k", "-4"], "-k must be at least 1"),
+        (["counter", "soft power", "-k", "0"], "the number of counters must be at least 1"),
+        (["counter", "soft power", "-k", "-4"], "the number of counters must be at least 1"),
         (["analyze", "soft power", "--motion", "soft_power_real", "--motion-text", "x"], "not both"),
         (["sources", "--doc", "nope"], "unknown document"),
     ],
@@ -169,8 +169,8 @@ def test_counter_never_crashes_on_hostile_text(shipped_tutor, text):
     except UsageError as exc:
         assert exc.message.startswith(("the argument is empty", "no argument found"))
         return
-    assert len(result["counters"]) <= 3
-    json.dumps(result)
+    assert len(result.counters) <= 3
+    json.dumps(result.to_dict())
 
 
 def test_counter_on_a_users_index_without_labels_or_motions(small_corpus, tmp_path):
@@ -213,6 +213,6 @@ def test_another_model_gets_counters_and_a_note_instead_of_findings(small_corpus
     build_index(small_corpus, tmp_path / "idx", embedder=embedder)
     tutor = Tutor(load_index(tmp_path / "idx"), embedder)
     turn = tutor.respond("Free buses cut traffic because fares keep people in cars.", k=2)
-    assert turn["counter"]["counters"]
-    assert turn["check"]["findings"] == [] and "no fallacy check" in turn["check"]["notes"][0]
-    assert "no fallacy check" in tutor.check("Only an idiot rides the bus.")["notes"][0]
+    assert turn.counter.counters
+    assert turn.check.findings == [] and "no fallacy check" in turn.check.notes[0]
+    assert "no fallacy check" in tutor.check("Only an idiot rides the bus.").notes[0]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tutor.api import Tutor
 from tutor.counter import CounterEngine, main_claim
 from tutor.errors import UsageError
 from tutor.index import build_index, load_index
@@ -48,7 +49,7 @@ def engine(tmp_path: Path) -> CounterEngine:
 
 
 def ids(result) -> list[str]:
-    return [c["id"] for c in result["counters"]]
+    return [c.id for c in result.counters]
 
 
 def test_never_the_same_side_nor_the_students_own_claim(engine):
@@ -66,13 +67,13 @@ def test_near_duplicates_never_both(engine):
 
 def test_reply_structure_raises_a_direct_answer(engine):
     result = engine.counter("Uniforms reduce bullying about clothes because everyone dresses alike.", "uniforms", "pro", k=5)
-    first = result["counters"][0]
-    assert first["id"] == "con1"  # it answers pro1, which makes the student's claim
-    assert "answering a post" in first["why"]["text"]
+    first = result.counters[0]
+    assert first.id == "con1"  # it answers pro1, which makes the student's claim
+    assert "answering a post" in first.why.text
 
 
 def test_json_shape(engine):
-    result = engine.counter("Uniforms reduce bullying about clothes.", "uniforms", "pro", k=2)
+    result = engine.counter("Uniforms reduce bullying about clothes.", "uniforms", "pro", k=2).to_dict()
     assert set(result) >= {"argument", "motion", "side", "counters", "notes", "main_claim"}
     card = result["counters"][0]
     assert set(card) >= {"id", "text", "source", "stance", "score", "scores", "why", "fallacies"}
@@ -83,10 +84,14 @@ def test_json_shape(engine):
     assert len(scores) == 2
 
 
-@pytest.mark.parametrize("k", [0, -3])
-def test_k_must_be_positive(engine, k):
-    with pytest.raises(UsageError, match="-k must be at least 1"):
-        engine.counter("Uniforms reduce bullying.", "uniforms", "pro", k=k)
+@pytest.mark.parametrize("k, message", [(0, "at least 1"), (-3, "at least 1"), (2.5, "whole number"), (True, "whole number")])
+def test_k_is_checked_at_the_api_without_naming_a_cli_flag(engine, k, message):
+    tutor = Tutor(engine.index, engine.embedder)
+    for call in (lambda: tutor.counter("Uniforms reduce bullying.", "uniforms", "pro", k=k),
+                 lambda: tutor.respond("Uniforms reduce bullying.", "uniforms", "pro", k=k)):
+        with pytest.raises(UsageError, match=message) as info:
+            call()
+        assert "the number of counters" in info.value.message and "-k" not in info.value.one_line()
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t", "\x1b[31m\x1b[0m"])
@@ -98,25 +103,29 @@ def test_empty_arguments_are_refused(engine, text):
 def test_unknown_motion_and_bad_side(engine):
     with pytest.raises(UsageError, match="unknown motion 'nope'"):
         engine.counter("Uniforms reduce bullying.", "nope", "pro")
-    with pytest.raises(UsageError, match="--side must be pro or con"):
-        engine.counter("Uniforms reduce bullying.", "uniforms", "maybe")
+    tutor = Tutor(engine.index, engine.embedder)
+    for side in ("maybe", "PRO", 1):
+        with pytest.raises(UsageError, match="the side must be pro or con") as info:
+            tutor.counter("Uniforms reduce bullying.", "uniforms", side)
+        assert "--" not in info.value.one_line()  # the TUI and other callers see it too
 
 
 def test_hostile_text_gets_notes_not_errors(engine):
     long_text = "Uniforms reduce bullying. " * 5000  # 130,000 characters
     result = engine.counter(long_text, "uniforms", "pro")
-    assert any("first 100,000 characters" in n for n in result["notes"])
+    assert any("first 100,000 characters" in n for n in result.notes)
     escaped = engine.counter("Uniforms \x1b[2J\x07reduce [red]bullying[/] [@click=app.quit]x[/]", "uniforms", "pro")
-    assert any("escape sequences" in n for n in escaped["notes"])
-    assert escaped["argument"].startswith("Uniforms \x1b[2J")  # the argument is echoed as given
+    assert any("escape sequences" in n for n in escaped.notes)
+    assert escaped.argument.startswith("Uniforms \x1b[2J")  # the argument is echoed as given
     other = engine.counter("校服可以减少欺凌。", "uniforms", "pro")
-    assert any("looks like zh" in n for n in other["notes"])
+    assert any("looks like zh" in n for n in other.notes)
 
 
 def test_large_k_is_capped_with_a_note(engine):
     result = engine.counter("Uniforms reduce bullying about clothes.", "uniforms", "pro", k=500)
-    assert any("at most 50" in n for n in result["notes"]) or len(result["counters"]) <= 50
-    assert any("only" in n and "passages counter" in n for n in result["notes"])
+    assert any("at most 50" in n for n in result.notes) or len(result.counters) <= 50
+    assert any("only" in n and "passages counter" in n for n in result.notes)
+    assert not any("-k" in n for n in result.notes)
 
 
 def test_main_claim_prefers_the_conclusion():
@@ -147,11 +156,11 @@ def mapped_engine(tmp_path: Path) -> CounterEngine:
 def test_the_argument_map_finds_an_answer_that_shares_no_words(mapped_engine, engine):
     argument = "Such outfits are cheap for every household."
     assert ids(engine.counter(argument, "uniforms", "pro", k=1)) != ["con3"]  # without the map
-    card = mapped_engine.counter(argument, "uniforms", "pro", k=1)["counters"][0]
-    assert card["id"] == "con3"
-    assert card["why"]["how"] == "counter-example"
-    assert card["why"]["answers"] == "Such outfits are cheap for every household."
-    assert "it answers the claim" in card["why"]["text"]
+    card = mapped_engine.counter(argument, "uniforms", "pro", k=1).counters[0]
+    assert card.id == "con3"
+    assert card.why.how == "counter-example"
+    assert card.why.answers == "Such outfits are cheap for every household."
+    assert "it answers the claim" in card.why.text
 
 
 def test_a_passage_whose_claim_the_student_repeats_is_never_returned(mapped_engine):
@@ -163,5 +172,5 @@ def test_a_passage_whose_claim_the_student_repeats_is_never_returned(mapped_engi
 
 def test_an_unrelated_map_claim_is_not_named_in_why(mapped_engine):
     result = mapped_engine.counter("Uniforms reduce bullying about clothes.", "uniforms", "pro", k=5)
-    for card in result["counters"]:
-        assert "answers" not in card["why"]
+    for card in result.counters:
+        assert "answers" not in card.why.to_dict()

@@ -205,27 +205,28 @@ async def test_whole_session(tmp_path, shipped_tutor):
         assert turn.status == "done" and turn.counters
         cards = list(debate.query("CounterCard"))
         assert len(cards) == len(turn.counters)
-        scores = [c["score"] for c in turn.counters]
+        scores = [c.score for c in turn.counters]
         assert scores[0] == max(scores)
         assert "strength" in screen_text(app) and "#1" in screen_text(app)
-        assert turn.rubric["relevance"]["label"] and turn.rubric["reasons"]["score"] >= 0
+        assert turn.rubric.relevance.label and turn.rubric.reasons.score >= 0
         n = len(turn.findings)
         status = static_text(debate.query_one("#turn-status"))
         assert status.startswith(f"turn 1: {len(turn.counters)} counters, {n} fallacy finding{'s' if n != 1 else ''}")
+        assert S.load("flow", tmp_path / "data").turns[0].to_dict() == turn.to_dict()  # typed results round-trip
         assert S.load("flow", tmp_path / "data").turns[0].status == "done"  # autosaved
 
         cards[1].focus()
         await pilot.press("r")
-        assert debate.target["id"] == turn.counters[1]["id"]
+        assert debate.target.id == turn.counters[1].id
         assert "Rebutting" in screen_text(app)
         debate.query_one("#editor").text = REBUTTAL
         debate.feedback_event.clear()
         await pilot.press("ctrl+s")
         await wait_feedback(pilot, debate)
         second = debate.session.turns[1]
-        assert second.replying_to == turn.counters[1]["id"] and second.rubric["answered"] is not None
+        assert second.replying_to == turn.counters[1].id and second.rubric.answered is not None
         rows = {r["id"]: r for r in S.clash(debate.session)}
-        assert rows[turn.counters[1]["id"]]["status"] == "answered"
+        assert rows[turn.counters[1].id]["status"] == "answered"
         assert any(r["status"] == "dropped" for r in rows.values())
 
         first_card = list(debate.query("CounterCard"))[0]
@@ -234,7 +235,7 @@ async def test_whole_session(tmp_path, shipped_tutor):
         await wait_until(pilot, lambda: bool(app.screen.query("PassageView.-target")))
         assert type(app.screen).__name__ == "SourcesScreen"
         target = app.screen.query_one("PassageView.-target")
-        assert target.chunk["id"] == second.counters[0]["id"]
+        assert target.chunk["id"] == second.counters[0].id
         await pilot.press("escape")
         await pilot.pause()
 
@@ -247,7 +248,7 @@ async def test_whole_session(tmp_path, shipped_tutor):
         await pilot.pause()
         md = (tmp_path / "data" / "sessions" / "flow.md").read_text()
         assert "## Turn 1" in md and "## Turn 2" in md and "Soft power is a real source" in md
-        assert f"rebutting {turn.counters[1]['id']}" in md
+        assert f"rebutting {turn.counters[1].id}" in md
 
 
 @pytest.mark.e2e
@@ -308,9 +309,9 @@ async def test_equivocation_across_turns_is_shown(tmp_path, shipped_tutor):
         session = debate.session
         second = session.turns[-1]
         assert len(session.turns) == 2 and second.status == "done", (second.status, second.to_dict())
-        debate = second.check["debate_findings"]
-        assert debate and debate[0]["type"] == "equivocation"
-        assert {debate[0]["where"], debate[0]["other_where"]} == {"your turn 1", "this turn"}
+        debate = second.check.debate_findings
+        assert debate and debate[0].type == "equivocation"
+        assert {debate[0].where, debate[0].other_where} == {"your turn 1", "this turn"}
         await pilot.press("tab", "right")  # the "Your turn" tab
         await pilot.pause()
         assert "Across the debate" in screen_text(app)

@@ -49,7 +49,7 @@ def test_start_screen(snap_compare, tmp_path):
 def test_summary_screen(snap_compare, tmp_path):
     s = fabricated_session("Culture is power because people buy what they admire, like K-pop since 2010.",
                            "Soft power comes from hard power, not the other way around.", session_id="snap")
-    s.turns[0].rubric["answered"] = None
+    s.turns[0].rubric.answered = None
     S.save(s, tmp_path / "data")
     app = app_for(tmp_path, resume="snap")
 

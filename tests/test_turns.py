@@ -8,6 +8,8 @@ from conftest import FakeEmbedder
 from tutor import session as S
 from tutor.api import Tutor
 from tutor.index import build_index, load_index
+from tutor.results import CheckResult, Counter, CounterResult, Scores, Source, Why
+from tutor.strength import Strength
 
 
 @pytest.fixture
@@ -22,10 +24,10 @@ def test_run_turn_gives_counters_check_and_rubric_without_changing_the_session(t
     turn = session.submit("Free public transport cuts car traffic because fares keep people driving.")
     feedback = tutor.run_turn(session, turn, k=2)
     assert isinstance(feedback, S.TurnFeedback)
-    assert 1 <= len(feedback.counter["counters"]) <= 2
-    assert feedback.check["debate_findings"] == []  # one text: nothing to compare across the debate
-    assert "no fallacy check" in feedback.check["notes"][0]  # the fake model's vectors cannot feed the checker
-    assert feedback.rubric["answered"] is None and feedback.rubric["reasons"]["reasons"]
+    assert 1 <= len(feedback.counter.counters) <= 2
+    assert feedback.check.debate_findings == []  # one text: nothing to compare across the debate
+    assert "no fallacy check" in feedback.check.notes[0]  # the fake model's vectors cannot feed the checker
+    assert feedback.rubric.answered is None and feedback.rubric.reasons.reasons
     assert turn.status == "pending" and turn.counter is None  # recording it is the caller's step
 
 
@@ -34,18 +36,19 @@ def test_a_rebuttal_turn_is_scored_against_the_counter_it_answers(tutor):
     first = session.submit("Free public transport cuts car traffic because fares keep people driving.")
     feedback = tutor.run_turn(session, first, k=2)
     session.complete(first, feedback.counter, feedback.check, feedback.rubric)
-    target = feedback.counter["counters"][0]
-    rebuttal = session.submit("Maintenance can be funded from taxes, so service quality need not fall.", target["id"])
-    answered = tutor.run_turn(session, rebuttal, k=2).rubric["answered"]
-    assert answered["counter"] == target["id"]
-    assert "similarity to the counter" in answered["detail"]
+    target = feedback.counter.counters[0]
+    rebuttal = session.submit("Maintenance can be funded from taxes, so service quality need not fall.", target.id)
+    answered = tutor.run_turn(session, rebuttal, k=2).rubric.answered
+    assert answered.counter == target.id
+    assert "similarity to the counter" in answered.detail
 
 
 def test_the_debate_context_names_earlier_turns_this_turn_and_the_rebutted_source():
     session = S.Session.new(session_id="t3")
-    card = {"id": "doc:1", "text": "A counter."}
+    card = Counter("doc:1", "A counter.", Source("doc", "Doc", 1, 0, 10), "con", 0.5, Scores(0.5, 1.0, 0.4),
+                   Strength(0.4), Why("First.", "rebuts", "Rebuts your claim."))
     first = session.submit("First.")
-    session.complete(first, {"counters": [card]}, {"findings": []}, {})
+    session.complete(first, CounterResult("First.", counters=[card]), CheckResult("First."), None)  # type: ignore[arg-type]
     second = session.submit("Second.", "doc:1")
     texts, labels = S.debate_context(session, second, S.answered_counter(session, second))
     assert texts == ["First.", "Second.", "A counter."]

@@ -7,6 +7,8 @@ import time
 from typing import Any
 
 from tutor import session as S
+from tutor.results import CheckResult, CounterResult
+from tutor.strength import Strength
 
 WAIT_S = 60.0
 CLOCK = "2026-01-01T00:00:00+00:00"
@@ -66,13 +68,15 @@ def fabricated_session(text: str, counter_text: str, session_id: str = "fab") ->
                        "kind": "forum_thread", "speaker": "poster [b]1[/b]", "role": "post", "attribution": ""},
             "strength": {"score": 0.45, "reasons": ["develops the point over several clauses"], "penalties": []},
             "why": {"attacks": text, "how": "rebuts", "text": f'Rebuts your claim "{text}".'},
-            "fallacies": [{"type": "ad_hominem", "label": "Ad hominem [@click=app.quit]q[/]", "start": 0, "end": 3}]}
+            "fallacies": [{"type": "ad_hominem", "label": "Ad hominem [@click=app.quit]q[/]", "start": 0, "end": 3,
+                           "quote": "Its", "confidence": 0.8, "explanation": "Attacks the poster.", "suggestion": "Answer the point."}]}
     counter = {"argument": text, "motion": s.motion, "motion_statement": s.motion_statement, "side": "pro",
                "side_estimate": None, "main_claim": {"text": text, "start": 0, "end": len(text)},
                "counters": [card], "notes": []}
     check = {"text": text, "findings": [{"type": "straw_man", "label": "Straw man", "start": 0, "end": min(10, len(text)),
                                           "quote": text[:10], "confidence": 0.7, "explanation": "It [red]misstates[/red] them.",
                                           "suggestion": "Quote them [@click=app.quit]first[/]."}]}
-    strength = {"score": 0.5, "reasons": ["gives a reason"], "penalties": []}
-    s.complete(turn, counter, check, S.rubric(text, counter, check, strength, 0.55))
+    typed_counter, typed_check = CounterResult.from_dict(counter), CheckResult.from_dict(check)
+    strength = Strength(0.5, ["gives a reason"], [])
+    s.complete(turn, typed_counter, typed_check, S.rubric(text, typed_counter, typed_check, strength, 0.55))
     return s

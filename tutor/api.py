@@ -1,16 +1,19 @@
 """The one core API that the CLI, the TUI and the tests all call.
 
-Results are plain JSON-able dicts: the CLI's `--json` output is this data.
+Results are typed records (tutor.results) with `to_dict()`: the CLI's `--json`
+output is that data. A request's side and number of counters are checked here,
+once (`check_request`), with messages that name no CLI flag.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from tutor.errors import TutorError
 from tutor.index import BuildResult, LoadedIndex, build_index, check_compatible, load_index
 from tutor.paths import default_index_dir
+from tutor.results import CheckResult, CounterResult, Finding, Measures, Response, check_request
 from tutor.text import has_words, limit_input, printable_with_offsets
 
 if TYPE_CHECKING:
@@ -78,17 +81,18 @@ class Tutor:
                 self._checker_note = f"no fallacy check: {exc.message}"
         return self._checker
 
-    def _no_check(self, text: str) -> dict[str, Any]:
-        return {"text": text, "findings": [], "notes": [self._checker_note or "no fallacy check"]}
+    def _no_check(self, text: str) -> CheckResult:
+        return CheckResult(text, [], [self._checker_note or "no fallacy check"])
 
     def counter(self, text: str, motion: str | None = None, side: str | None = None, k: int = 5,
-                motion_text: str | None = None) -> dict[str, Any]:
-        """The strongest counter-arguments to `text`, as the JSON the CLI prints."""
+                motion_text: str | None = None) -> CounterResult:
+        """The strongest counter-arguments to `text` (`to_dict()` is the JSON the CLI prints)."""
+        check_request(side, k)
         head, notes = limit_input(text)
         return _with_notes(self.engine.counter(head, motion, side, k, motion_text), notes)
 
     def respond(self, text: str, motion: str | None = None, side: str | None = None, k: int = 5,
-                motion_text: str | None = None, rebutting: str | None = None) -> dict[str, Any]:
+                motion_text: str | None = None, rebutting: str | None = None) -> Response:
         """One debate turn: counters, the findings on the student's text, and measures.
 
         The argument and its sentence units go through the model in one batch,
@@ -98,6 +102,7 @@ class Tutor:
         """
         from tutor.text import require_argument
 
+        check_request(side, k)
         require_argument(text)
         text, limited = limit_input(text)
         clean, offsets = printable_with_offsets(text)  # what embeddable() gives the model
@@ -109,17 +114,18 @@ class Tutor:
             check = _with_notes(self._no_check(text), limited)
         else:
             found = checker.check(clean, unit_vectors=vectors[1:], units=units) if units else []
-            check = {"text": text, "findings": _findings_in(text, clean, offsets, found), "notes": list(limited)}
-        measures: dict[str, float | None] = {"motion_relevance": None, "rebuttal_similarity": None}
-        if counters["motion"]:
-            chosen = next(m for m in self.engine.motions if m.id == counters["motion"]) if not motion_text else None
+            check = CheckResult(text, [Finding.from_dict(f) for f in _findings_in(text, clean, offsets, found)],
+                                list(limited))
+        measures = Measures()
+        if counters.motion:
+            chosen = next(m for m in self.engine.motions if m.id == counters.motion) if not motion_text else None
             if chosen is not None:
-                measures["motion_relevance"] = self.engine.stance_model(chosen).estimate(vectors[0]).relevance
+                measures.motion_relevance = self.engine.stance_model(chosen).estimate(vectors[0]).relevance
         row = self.index.row(rebutting) if rebutting else None
         if row is not None:
-            measures["rebuttal_similarity"] = float(self.engine.vectors[row] @ vectors[0])
+            measures.rebuttal_similarity = float(self.engine.vectors[row] @ vectors[0])
         _with_notes(counters, limited)
-        return {"counter": counters, "check": check, "measures": measures}
+        return Response(counters, check, measures)
 
     def run_turn(self, session: "Session", turn: "Turn", k: int = 5) -> "TurnFeedback":
         """The feedback for one debate turn (blocking): counters, the check on the
@@ -132,12 +138,11 @@ class Tutor:
 
         answered = answered_counter(session, turn)
         result = self.respond(turn.text, motion=session.motion, side=session.side, k=k,
-                              rebutting=answered["id"] if answered else None)
+                              rebutting=answered.id if answered else None)
         texts, labels = debate_context(session, turn, answered)
-        debate = self.check_debate(texts, labels)["findings"]
-        return turn_feedback(turn, answered, result["counter"], result["check"], result["measures"], debate)
+        return turn_feedback(turn, answered, result, self.check_debate(texts, labels))
 
-    def check_debate(self, texts: list[str], labels: list[str] | None = None) -> dict[str, Any]:
+    def check_debate(self, texts: list[str], labels: list[str] | None = None) -> list[Finding]:
         """Equivocation across a debate: a key term that shifts meaning between texts.
 
         `labels` name the texts (e.g. "your turn 2", "source thread:58.1"); each
@@ -145,16 +150,15 @@ class Tutor:
         """
         checker = self.checker
         if checker is None or len(texts) < 2:
-            return {"findings": []}
+            return []
         labels = labels or [f"text {i + 1}" for i in range(len(texts))]
-        findings = []
-        for finding in checker.check_debate(texts):
-            data = finding.to_dict()
-            data["where"] = labels[data["text_index"]]
-            if data.get("other"):
-                data["other_where"] = labels[data["other"]["text_index"]]
-            findings.append(data)
-        return {"findings": findings}
+        findings = checker.check_debate(texts)
+        for finding in findings:
+            if finding.text_index is not None:
+                finding.where = labels[finding.text_index]
+            if finding.other:
+                finding.other_where = labels[finding.other["text_index"]]
+        return findings
 
     def document_view(self, doc_id: str, motion: str | None = None) -> list[dict[str, Any]]:
         """A document to read whole: who wrote it, then its passages (with stance on
@@ -195,11 +199,11 @@ class Tutor:
         findings = check_texts([head], self.checker)[0]["findings"] if self.checker and has_words(head) else None
         return _with_notes(self.engine.analyze(head, motion, motion_text, findings), notes)
 
-    def check(self, text: str) -> dict[str, Any]:
+    def check(self, text: str) -> CheckResult:
         if self.checker is None:
             head, notes = limit_input(text)
             return _with_notes(self._no_check(head), notes)
-        return check_texts([text], self.checker)[0]
+        return CheckResult.from_dict(check_texts([text], self.checker)[0])
 
 
 def check_texts(texts: list[str], checker: Any = None) -> list[dict[str, Any]]:
@@ -233,10 +237,16 @@ def _findings_in(text: str, clean: str, offsets: list[int], findings: list[Any])
     return out
 
 
-def _with_notes(result: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+R = TypeVar("R", CounterResult, CheckResult, dict)
+
+
+def _with_notes(result: R, notes: list[str]) -> R:
     """Put the API's own notes (the input limit) first in a result's notes."""
     if notes:
-        result["notes"] = list(notes) + list(result.get("notes") or [])
+        if isinstance(result, dict):
+            result["notes"] = list(notes) + list(result.get("notes") or [])
+        else:
+            result.notes = list(notes) + list(result.notes)
     return result
 
 

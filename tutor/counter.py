@@ -27,6 +27,7 @@ from tutor.errors import UsageError
 from tutor.index import LoadedIndex
 from tutor.lexical import BM25
 from tutor.motions import SIDES, Motion, ad_hoc_motion, find_motion
+from tutor.results import MAX_K, Claim, Counter, CounterResult, Finding, Scores, Source, Why
 from tutor.search import source_of
 from tutor.stance import RELEVANCE_FLOOR, StanceEstimate, StanceModel
 from tutor.strength import Strength, argument_strength
@@ -43,7 +44,6 @@ W_STRENGTH = 0.12
 W_MAP = 2.0  # weight of the argument map's match (a passage answers a claim like the student's)
 MAP_FLOOR, MAP_SPAN = 0.45, 0.3  # map similarity below the floor is no evidence; floor + span is full evidence
 NAME_FLOOR = 0.55  # a `why` names the answered claim only when it is at least this close to the argument
-MAX_K = 50
 MAX_CLAIM = 400  # characters: a main claim is a sentence, not a whole unpunctuated text
 
 _UNDERCUT = re.compile(
@@ -163,15 +163,12 @@ class CounterEngine:
         k: int = 5,
         motion_text: str | None = None,
         vector: np.ndarray | None = None,
-    ) -> dict[str, Any]:
-        if k < 1:
-            raise UsageError(f"-k must be at least 1 (got {k})")
-        if side is not None and side not in SIDES:
-            raise UsageError(f"--side must be pro or con (got {side!r})")
+    ) -> CounterResult:
+        """Side and k are checked by the API (tutor.results.check_request)."""
         argument = self.read_argument(text, vector)
         notes = list(argument.notes)
         if k > MAX_K:
-            notes.append(f"-k {k} is more than the tutor shows; returning at most {MAX_K}")
+            notes.append(f"{k} counters asked for; the tutor shows at most {MAX_K}")
             k = MAX_K
         motion = self.resolve_motion(motion_id, motion_text, argument.vector)
         estimate: StanceEstimate | None = None
@@ -188,16 +185,16 @@ class CounterEngine:
         counters = [self._card(row, parts, argument, motion, side, claim) for row, parts in selected]
         if len(counters) < k:
             notes.append(f"only {len(counters)} passages counter this argument")
-        return {
-            "argument": text,
-            "motion": motion.id if motion else None,
-            "motion_statement": motion.statement if motion else None,
-            "side": side,
-            "side_estimate": estimate.to_dict() if estimate else None,
-            "main_claim": claim,
-            "counters": counters,
-            "notes": notes,
-        }
+        return CounterResult(
+            argument=text,
+            motion=motion.id if motion else None,
+            motion_statement=motion.statement if motion else None,
+            side=side,  # type: ignore[arg-type]  # pro, con or None: checked by the API or estimated
+            side_estimate=estimate.to_dict() if estimate else None,
+            main_claim=Claim(**claim),
+            counters=counters,
+            notes=notes,
+        )
 
     def _rank(self, vector: np.ndarray, text: str, motion: Motion | None, side: str | None, k: int) -> list[tuple[int, dict[str, float]]]:
         dense = self.vectors @ vector
@@ -239,27 +236,27 @@ class CounterEngine:
         return np.where(stances == side, -1.0, np.where(stances == opposite(side), 1.0, other))
 
     def _card(self, row: int, parts: dict[str, float], argument: Argument, motion: Motion | None,
-              side: str | None, claim: dict[str, Any]) -> dict[str, Any]:
+              side: str | None, claim: dict[str, Any]) -> Counter:
         passage = self.passages[row]
         stance = self.passage_stances(motion)[row] if motion else "unknown"
-        source = source_of(self.index, row)
         document = self.index.document(passage.doc)
-        source.update({"kind": document.get("kind", ""), "speaker": passage.speaker, "role": passage.role,
-                       "attribution": document.get("attribution", "")})
-        return {
-            "id": passage.id,
-            "text": passage.text,
-            "source": source,
-            "stance": stance,
-            "score": round(parts["score"], 4),
-            "scores": {k: round(parts[k], 4) for k in ("relevance", "opposition", "strength")},
-            "strength": self.strengths[row].to_dict(),
-            "why": self._why(row, parts, motion, side, claim, argument.vector),
-            "fallacies": self.index.findings[row],
-        }
+        source = Source(**source_of(self.index, row), kind=document.get("kind", ""), speaker=passage.speaker,
+                        role=passage.role, attribution=document.get("attribution", ""))
+        return Counter(
+            id=passage.id,
+            text=passage.text,
+            source=source,
+            stance=stance,
+            score=round(parts["score"], 4),
+            scores=Scores(*(round(parts[k], 4) for k in ("relevance", "opposition", "strength"))),
+            strength=Strength(round(self.strengths[row].score, 3), list(self.strengths[row].reasons),
+                              list(self.strengths[row].penalties)),  # as its JSON says, and a copy
+            why=self._why(row, parts, motion, side, claim, argument.vector),
+            fallacies=[Finding.from_dict(f) for f in self.index.findings[row]],
+        )
 
     def _why(self, row: int, parts: dict[str, float], motion: Motion | None, side: str | None,
-             claim: dict[str, Any], vector: np.ndarray) -> dict[str, Any]:
+             claim: dict[str, Any], vector: np.ndarray) -> Why:
         passage = self.passages[row]
         text = passage.text
         mapped = self._map.best_attack(vector, row, NAME_FLOOR)
@@ -282,10 +279,7 @@ class CounterEngine:
             sentence += f"; it answers the claim “{answers['claim'].rstrip('.')}”"
         elif replied and parts["opposition"] >= 0.6 and (not motion or not side or parts["relevance"] > 0.3):
             sentence += f", answering a post that makes a similar point (line {replied[0].line})"
-        why = {"attacks": claim_text, "how": how, "text": sentence + "."}
-        if answers:
-            why["answers"] = answers["claim"]
-        return why
+        return Why(attacks=claim_text, how=how, text=sentence + ".", answers=answers["claim"] if answers else None)
 
 
 class ArgumentMap:

@@ -2,16 +2,21 @@
 
 `from_dict(cls, data, where)` checks every field of the dataclass `cls`
 against its type annotation (str, int, float, bool, Any, list[T],
-tuple[T, ...], dict[str, T], T | None and nested dataclasses) and, where a
-field's metadata holds a `check`, against that function too; it returns the
-instance or raises SchemaError naming the field. Unknown keys are ignored, so
-a newer writer's extra fields do not break an older reader.
+tuple[T, ...], dict[str, T], T | None, Literal[...] and nested dataclasses)
+and, where a field's metadata holds a `check`, against that function too; it
+returns the instance or raises SchemaError naming the field. Numbers must be
+finite and text valid Unicode (JSON can spell an unpaired surrogate, which
+could be read but never written back). What spans fields is checked by the
+record's optional `validate()` method, which returns (field, problem) or None.
+Unknown keys are ignored, so a newer writer's extra fields do not break an
+older reader.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import types
 import typing
 from typing import Any, Callable, TypeVar
@@ -55,7 +60,23 @@ def from_dict(cls: type[T], data: Any, where: str, path: str = "") -> T:
         if problem:
             raise SchemaError(where, name, problem)
         values[field.name] = value
-    return cls(**values)
+    record = cls(**values)
+    validate = getattr(record, "validate", None)
+    problem_at = validate() if validate is not None else None
+    if problem_at:
+        inner, what = problem_at
+        raise SchemaError(where, f"{path}.{inner}" if path else inner, what)
+    return record
+
+
+def non_negative() -> dict[str, Any]:
+    """Field metadata: a number that must be at least 0 (offsets, counts)."""
+    return check(lambda value: f"must be at least 0, not {shown(value)}" if value is not None and value < 0 else None)
+
+
+def at_least(low: int) -> dict[str, Any]:
+    """Field metadata: a number that must be at least `low`."""
+    return check(lambda value: f"must be at least {low}, not {shown(value)}" if value is not None and value < low else None)
 
 
 @functools.lru_cache(maxsize=None)
@@ -80,6 +101,10 @@ def _value(hint: Any, value: Any, where: str, name: str) -> Any:
             except SchemaError:
                 continue
         raise SchemaError(where, name, f"has the wrong type ({_kind(value)})")
+    if origin is typing.Literal:
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and value in args:
+            return value
+        raise SchemaError(where, name, f"must be one of {', '.join(map(repr, args))}, not {_kind(value)}")
     if dataclasses.is_dataclass(hint):
         return from_dict(hint, value, where, name)
     if origin in (list, tuple):
@@ -102,10 +127,20 @@ def _value(hint: Any, value: Any, where: str, name: str) -> Any:
     if hint is float:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise SchemaError(where, name, f"must be a number, not {_kind(value)}")
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise SchemaError(where, name, f"must be a finite number, not {_kind(value)}")
+        return number
     if hint is str:
         if not isinstance(value, str):
             raise SchemaError(where, name, f"must be text, not {_kind(value)}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise SchemaError(where, name, "holds an invalid character (an unpaired surrogate)") from None
         return value
     raise TypeError(f"schema: unsupported annotation {hint!r}")  # a bug in a schema, not in the data
 

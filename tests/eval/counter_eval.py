@@ -73,8 +73,8 @@ def run(split: str, k: int, gradings: tuple[str, ...] = ("original",)) -> dict[s
     bm25 = BM25Okapi([tokens(p.text) for p in passages])
     items = load_set(split)
     systems = {
-        "engine (side given)": lambda it: [c["id"] for c in tutor.counter(it["text"], it["motion"], it["side"], k)["counters"]],
-        "engine (free)": lambda it: [c["id"] for c in tutor.counter(it["text"], None, None, k)["counters"]],
+        "engine (side given)": lambda it: [c.id for c in tutor.counter(it["text"], it["motion"], it["side"], k).counters],
+        "engine (free)": lambda it: [c.id for c in tutor.counter(it["text"], None, None, k).counters],
         "nearest neighbours": lambda it: [
             passages[i].id for i in np.argsort(-(vectors @ tutor.embedder.encode([it["text"]])[0]))[:k]
         ],

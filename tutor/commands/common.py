@@ -51,12 +51,17 @@ def read_text_argument(text: str | None) -> str | None:
     return text
 
 
+def _plain(data: Any) -> Any:
+    """A typed result (tutor.results) as its JSON data; plain data as it is."""
+    return data.to_dict() if hasattr(data, "to_dict") else data
+
+
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json.dumps(_plain(data), ensure_ascii=False, indent=2))
 
 
 def emit_jsonl(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False))
+    click.echo(json.dumps(_plain(data), ensure_ascii=False))
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,6 +12,9 @@ from tutor.commands.common import (BatchLine, answer_batch, emit_json, handles_e
 from tutor.commands.index_cmds import MODEL_HELP
 from tutor.errors import UsageError
 from tutor.paths import default_index_dir
+
+if TYPE_CHECKING:
+    from tutor.results import CounterResult
 
 INDEX_OPTION = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
                             help="Index directory (default: the shipped index/; env TUTOR_INDEX).")
@@ -45,10 +48,7 @@ def _line_options(item: BatchLine, motion_id: str | None, motion_text: str | Non
     """A batch line's own motion/motion_text (together they replace the options') and side."""
     if item.get("motion") is not None or item.get("motion_text") is not None:
         motion_id, motion_text = item.get("motion"), item.get("motion_text")
-    side = item.get("side", side)
-    if side not in (None, "pro", "con"):
-        raise UsageError(f"side must be pro or con (got {side!r})")
-    return motion_id, motion_text, side
+    return motion_id, motion_text, item.get("side", side)  # the API checks the side (check_request)
 
 
 def _check_motion_options(tutor: Any, motion_id: str | None, motion_text: str | None) -> None:
@@ -127,9 +127,9 @@ def counter(text: str | None, motion_id: str | None, motion_text: str | None, si
             batch: str | None, index_dir: Path | None, model: str | None, as_json: bool) -> None:
     """The strongest counter-arguments to TEXT (or - for stdin) from the corpus."""
     from tutor.api import Tutor
+    from tutor.results import check_request
 
-    if k < 1:
-        raise UsageError(f"-k must be at least 1 (got {k})")
+    check_request(side, k)  # before the model loads; the API checks with the same function
     text, items = _batch_or_text(text, batch)
     tutor = Tutor.open(index_dir, model)
     _check_motion_options(tutor, motion_id, motion_text)
@@ -147,21 +147,21 @@ def counter(text: str | None, motion_id: str | None, motion_text: str | None, si
         _print_counters(result)
 
 
-def _print_counters(result: dict[str, Any]) -> None:
+def _print_counters(result: CounterResult) -> None:
     from tutor.text import printable
 
-    _notes(result["notes"])
-    if result["motion"]:
-        click.echo(f"motion: {printable(result['motion_statement'])}   your side: {result['side'] or 'unknown'}\n")
-    for rank, card in enumerate(result["counters"], start=1):
-        source = card["source"]
-        who = f", {source['speaker']}" if source.get("speaker") else ""
-        click.echo(f"{rank}. {card['id']}  [{card['stance']}]  score {card['score']:.2f}  "
-                   f"({source['title']}{who}, line {source['line']})")
-        click.echo(f"   {printable(card['text'])}")
-        click.echo(f"   why: {printable(card['why']['text'])}")
-        if card["fallacies"]:
-            click.echo("   fallacies in this source: " + ", ".join(f["label"] for f in card["fallacies"]))
+    _notes(result.notes)
+    if result.motion:
+        click.echo(f"motion: {printable(result.motion_statement or '')}   your side: {result.side or 'unknown'}\n")
+    for rank, card in enumerate(result.counters, start=1):
+        source = card.source
+        who = f", {source.speaker}" if source.speaker else ""
+        click.echo(f"{rank}. {card.id}  [{card.stance}]  score {card.score:.2f}  "
+                   f"({source.title}{who}, line {source.line})")
+        click.echo(f"   {printable(card.text)}")
+        click.echo(f"   why: {printable(card.why.text)}")
+        if card.fallacies:
+            click.echo("   fallacies in this source: " + ", ".join(f.label for f in card.fallacies))
         click.echo("")
 
 

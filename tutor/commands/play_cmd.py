@@ -38,7 +38,7 @@ def check_options(index_dir: Path | str | None, motion: str | None, side: str | 
             from tutor.errors import UsageError
 
             raise UsageError("--resume continues a saved session; do not combine it with --motion or --side")
-        sessions.resolve(resume, data_dir)
+        sessions.resolve(resume, data_dir, warn=lambda message: click.echo(f"warning: {message}", err=True))
     if motion:
         from tutor.index import read_manifest
         from tutor.motions import Motion, find_motion

@@ -9,7 +9,6 @@ sentence splitter and nothing is normalised before matching.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
@@ -20,51 +19,12 @@ from tutor.fallacy import equivocation as eq
 from tutor.fallacy import model as fmodel
 from tutor.fallacy.catalog import get_type
 from tutor.fallacy.rules import RuleHit, rule_hits
+from tutor.results import Finding
 
 MAX_UNIT_CHARS = 400  # longer "sentences" (no punctuation) are cut at whitespace
 DEFAULT_THRESHOLD = 0.6
 EQUIVOCATION_THRESHOLD = 0.7
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
-
-
-@dataclass
-class Finding:
-    type: str
-    label: str
-    start: int
-    end: int
-    quote: str
-    confidence: float
-    explanation: str
-    suggestion: str
-    subtype: str | None = None
-    marker: dict[str, Any] | None = None  # the phrase a rule matched, when one did
-    text_index: int | None = None  # check_debate: which text the (first) use stands in
-    other: dict[str, Any] | None = None  # equivocation: the second use
-    senses: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "type": self.type,
-            "label": self.label,
-            "start": self.start,
-            "end": self.end,
-            "quote": self.quote,
-            "confidence": round(float(self.confidence), 3),
-            "explanation": self.explanation,
-            "suggestion": self.suggestion,
-        }
-        if self.subtype:
-            data["subtype"] = self.subtype
-        if self.marker:
-            data["marker"] = self.marker
-        if self.text_index is not None:
-            data["text_index"] = self.text_index
-        if self.other:
-            data["other"] = self.other
-        if self.senses:
-            data["senses"] = list(self.senses)
-        return data
 
 
 def _clip(text: str, limit: int = 80) -> str:

@@ -2,9 +2,9 @@
 
 Core code: imports nothing from Textual or click. One module per concern:
 
-- `records`: `Session` and `Turn` (and `SessionError`);
+- `records`: `Session` and `Turn` (and `SessionError`), checked on read by `tutor.schema`;
 - `clash`: the clash tracker (counters answered, open, dropped);
-- `rubric`: the per-turn rubric, every score with its evidence;
+- `rubric`: the per-turn `Rubric`, every score with its evidence;
 - `turns`: what one turn's feedback is made of (`Tutor.run_turn` in the core API runs it);
 - `summary`: the end-of-session summary;
 - `markdown`: the Markdown transcript;
@@ -19,7 +19,19 @@ from __future__ import annotations
 from tutor.session.clash import clash
 from tutor.session.markdown import export_markdown, md_escape, to_markdown
 from tutor.session.records import Session, SessionError, Turn, new_session_id, now_iso
-from tutor.session.rubric import ENGAGED, RELEVANCE_ON, RELEVANCE_PARTLY, SHARED_WORDS, content_words, rubric
+from tutor.session.rubric import (
+    ENGAGED,
+    RELEVANCE_ON,
+    RELEVANCE_PARTLY,
+    SHARED_WORDS,
+    AnsweredScore,
+    FallaciesScore,
+    ReasonsScore,
+    Rubric,
+    Score,
+    content_words,
+    rubric,
+)
 from tutor.session.store import (
     DATA_ENV,
     FORMAT,
@@ -38,7 +50,7 @@ from tutor.session.summary import summary
 from tutor.session.turns import TurnFeedback, answered_counter, debate_context, turn_feedback
 
 __all__ = [
-    "DATA_ENV", "ENGAGED", "FORMAT", "FORMAT_VERSION", "RELEVANCE_ON", "RELEVANCE_PARTLY", "SHARED_WORDS",
+    "AnsweredScore", "DATA_ENV", "ENGAGED", "FallaciesScore", "ReasonsScore", "Rubric", "Score", "FORMAT", "FORMAT_VERSION", "RELEVANCE_ON", "RELEVANCE_PARTLY", "SHARED_WORDS",
     "Session", "SessionError", "Turn", "TurnFeedback", "answered_counter", "clash", "content_words", "data_dir",
     "debate_context", "export_markdown",
     "latest", "list_sessions", "load", "load_path", "md_escape", "new_session_id", "now_iso", "resolve", "rubric",

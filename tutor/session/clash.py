@@ -24,27 +24,25 @@ def clash(session: Session) -> list[dict[str, Any]]:
     seen: set[str] = set()
     for turn in done:
         for rank, card in enumerate(turn.counters, start=1):
-            cid = card.get("id")
-            if not cid or cid in seen:
+            if not card.id or card.id in seen:
                 continue
-            seen.add(cid)
-            answer = answers.get(cid)
+            seen.add(card.id)
+            answer = answers.get(card.id)
             engaged = None
             if answer is not None:
                 status = "answered"
-                engaged = ((answer.rubric or {}).get("answered") or {}).get("engaged")
+                engaged = answer.rubric.answered.engaged if answer.rubric and answer.rubric.answered else None
             elif turn.number < latest or session.finished:
                 status = "dropped"
             else:
                 status = "open"
-            source = card.get("source") or {}
             rows.append({
-                "id": cid,
+                "id": card.id,
                 "shown_in": turn.number,
                 "rank": rank,
-                "text": card.get("text", ""),
-                "source": f"{source.get('title', source.get('doc', ''))}, line {source.get('line', '?')}",
-                "stance": card.get("stance"),
+                "text": card.text,
+                "source": f"{card.source.title or card.source.doc}, line {card.source.line}",
+                "stance": card.stance,
                 "status": status,
                 "answered_by": answer.number if answer is not None else None,
                 "engaged": engaged,

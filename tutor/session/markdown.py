@@ -49,33 +49,32 @@ def to_markdown(session: Session) -> str:
         if turn.status != "done":
             out += [f"*{turn.status}{': ' + md_escape(turn.error) if turn.error else ''}*", ""]
             continue
-        r = turn.rubric or {}
         out.append("**Rubric**")
         out.append("")
-        for key, name in (("relevance", "Relevance"), ("reasons", "Reasons and evidence"), ("fallacies", "Fallacies"),
-                          ("answered", "Answered the counter")):
-            item = r.get(key)
+        r = turn.rubric
+        items = (("Relevance", r.relevance), ("Reasons and evidence", r.reasons), ("Fallacies", r.fallacies),
+                 ("Answered the counter", r.answered)) if r else ()
+        for name, item in items:
             if item:
-                out.append(f"- {name}: {md_escape(str(item.get('label')))} ({md_escape(str(item.get('detail')))})")
+                out.append(f"- {name}: {md_escape(item.label)} ({md_escape(item.detail)})")
         out.append("")
         if turn.findings:
             out.append("**Fallacies in this turn**")
             out.append("")
             for f in turn.findings:
-                out.append(f"- {md_escape(str(f.get('label') or f.get('type')))}: \u201c{md_escape(str(f.get('quote', '')))}\u201d "
-                           f"- {md_escape(str(f.get('explanation', '')))} Repair: {md_escape(str(f.get('suggestion', '')))}")
+                out.append(f"- {md_escape(f.label or f.type)}: \u201c{md_escape(f.quote)}\u201d "
+                           f"- {md_escape(f.explanation)} Repair: {md_escape(f.suggestion)}")
             out.append("")
         if turn.counters:
             out.append("**Counter-arguments**")
             out.append("")
             for i, card in enumerate(turn.counters, start=1):
-                src = card.get("source") or {}
-                out.append(f"{i}\\. `{md_escape(card.get('id', ''))}` {md_escape(str(src.get('title', '')))}, "
-                           f"line {src.get('line', '?')} ({card.get('stance', '?')}, strength {card.get('strength', {}).get('score', 0):.2f})")
+                out.append(f"{i}\\. `{md_escape(card.id)}` {md_escape(card.source.title)}, "
+                           f"line {card.source.line} ({md_escape(card.stance)}, strength {card.strength.score:.2f})")
                 out.append("")
-                out.append(_quote(card.get("text", "")))
+                out.append(_quote(card.text))
                 out.append("")
-                why = (card.get("why") or {}).get("text")
+                why = card.why.text
                 if why:
                     out.append(f"   *Why:* {md_escape(why)}")
                     out.append("")

@@ -14,7 +14,7 @@ def summary(session: Session) -> dict[str, Any]:
     by_type: _Counter[str] = _Counter()
     for turn in done:
         for finding in turn.findings:
-            by_type[str(finding.get("label") or finding.get("type"))] += 1
+            by_type[finding.label or finding.type] += 1
     rows = clash(session)
     return {
         "id": session.id,
@@ -25,10 +25,10 @@ def summary(session: Session) -> dict[str, Any]:
         "rubric": [
             {
                 "turn": t.number,
-                "relevance": (t.rubric or {}).get("relevance", {}).get("score"),
-                "reasons": (t.rubric or {}).get("reasons", {}).get("score"),
-                "fallacies": (t.rubric or {}).get("fallacies", {}).get("count"),
-                "answered": ((t.rubric or {}).get("answered") or {}).get("engaged"),
+                "relevance": t.rubric.relevance.score if t.rubric else None,
+                "reasons": t.rubric.reasons.score if t.rubric else None,
+                "fallacies": t.rubric.fallacies.count if t.rubric else None,
+                "answered": t.rubric.answered.engaged if t.rubric and t.rubric.answered else None,
             }
             for t in done
         ],

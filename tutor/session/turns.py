@@ -7,54 +7,56 @@ from its own results. Nothing here calls the API.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from tutor.results import CheckResult, Counter, CounterResult, Finding, Response
 from tutor.session.records import Session, Turn
-from tutor.session.rubric import rubric
+from tutor.session.rubric import Rubric, rubric
 
 
 @dataclass
 class TurnFeedback:
     """Everything the feedback for one turn needs: counters, the check, the rubric."""
 
-    counter: dict[str, Any]
-    check: dict[str, Any]
-    rubric: dict[str, Any]
+    counter: CounterResult
+    check: CheckResult
+    rubric: Rubric
 
     def to_dict(self) -> dict[str, Any]:
-        return {"counter": self.counter, "check": self.check, "rubric": self.rubric}
+        return {"counter": self.counter.to_dict(), "check": self.check.to_dict(), "rubric": self.rubric.to_dict()}
 
 
-def answered_counter(session: Session, turn: Turn) -> dict[str, Any] | None:
+def answered_counter(session: Session, turn: Turn) -> Counter | None:
     """The counter card this turn rebuts, if any."""
     return session.find_counter(turn.replying_to) if turn.replying_to else None
 
 
-def debate_context(session: Session, turn: Turn, answered: dict[str, Any] | None) -> tuple[list[str], list[str]]:
+def debate_context(session: Session, turn: Turn, answered: Counter | None) -> tuple[list[str], list[str]]:
     """The texts a debate-wide check compares for this turn, and their labels:
     the student's earlier turns, this turn, and the source passage it rebuts."""
     earlier = [t for t in session.done_turns if t is not turn]
     texts = [t.text for t in earlier] + [turn.text]
     labels = [f"your turn {t.number}" for t in earlier] + ["this turn"]
     if answered is not None:
-        texts.append(answered.get("text", ""))
-        labels.append(f"source {answered.get('id')}")
+        texts.append(answered.text)
+        labels.append(f"source {answered.id}")
     return texts, labels
 
 
-def involving_this_turn(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def involving_this_turn(findings: list[Finding]) -> list[Finding]:
     """Only shifts that involve this turn, so each surfaces once, when it happens."""
-    return [f for f in findings if "this turn" in (f.get("where"), f.get("other_where"))]
+    return [f for f in findings if "this turn" in (f.where, f.other_where)]
 
 
-def turn_feedback(turn: Turn, answered: dict[str, Any] | None, counter: dict[str, Any], check: dict[str, Any],
-                  measures: dict[str, float | None], debate_findings: list[dict[str, Any]]) -> TurnFeedback:
+def turn_feedback(turn: Turn, answered: Counter | None, response: Response, debate_findings: list[Finding]) -> TurnFeedback:
     """The feedback for `turn` from the API's results: the check gains the
     debate findings, and the rubric is computed from all of it."""
     from tutor.strength import argument_strength
 
-    check = {**check, "debate_findings": involving_this_turn(debate_findings)}
-    strength = argument_strength(turn.text, check.get("findings") or None).to_dict()
-    return TurnFeedback(counter, check, rubric(turn.text, counter, check, strength, measures.get("motion_relevance"),
-                                               answered, measures.get("rebuttal_similarity")))
+    check = replace(response.check, debate_findings=involving_this_turn(debate_findings))
+    strength = argument_strength(turn.text, [f.to_dict() for f in check.findings] or None)
+    measures = response.measures
+    return TurnFeedback(response.counter, check,
+                        rubric(turn.text, response.counter, check, strength, measures.motion_relevance, answered,
+                               measures.rebuttal_similarity))

@@ -90,7 +90,8 @@ class TutorApp(App[None]):
             self.load_tutor()
         try:
             if self.resume is not None:
-                self.push_screen(self._debate(sessions.resolve(self.resume, self.data_dir)))
+                warn = lambda message: self.notify(message, severity="warning", markup=False, timeout=8)  # noqa: E731
+                self.push_screen(self._debate(sessions.resolve(self.resume, self.data_dir, warn)))
             elif self.initial_motion:
                 self.push_screen(self._debate(self._new_session(self.initial_motion, self.initial_side)))
             else:

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
 from tutor import session as sessions
 from tutor.corpus.segment import word_count
 from tutor.errors import TutorError
+from tutor.results import Counter
 from tutor.text import has_words, printable, shorten
 from tutor.tui.messages import TurnDone, TurnFailed, as_tutor_error
 from tutor.tui.widgets.clash import ClashTracker
@@ -54,7 +55,7 @@ class DebateScreen(Screen):
     def __init__(self, session: sessions.Session) -> None:
         super().__init__()
         self.session = session
-        self.target: dict[str, Any] | None = None  # the counter being rebutted
+        self.target: Counter | None = None  # the counter being rebutted
         self.busy = False
         self.last_feedback_s: float | None = None
         self.submitted_at: float | None = None
@@ -121,7 +122,7 @@ class DebateScreen(Screen):
             return
         app: Any = self.app
         try:
-            turn = self.session.submit(text, self.target["id"] if self.target else None, submitted_at=app.now())
+            turn = self.session.submit(text, self.target.id if self.target else None, submitted_at=app.now())
             sessions.save(self.session, app.data_dir)  # pending: a crash from here on loses nothing
         except TutorError as exc:
             if self.session.turns and self.session.turns[-1].status == "pending" and self.session.turns[-1].text == text:
@@ -169,7 +170,7 @@ class DebateScreen(Screen):
             self.notify(exc.one_line(), severity="error", markup=False)
         await self.show_turn(turn)
         if not self.session.pending:
-            notes = (turn.check or {}).get("notes") or []
+            notes = turn.check.notes if turn.check else []
             checked = f"{len(turn.findings)} fallacy finding{'s' if len(turn.findings) != 1 else ''}"
             if notes and not turn.findings:
                 checked += f" ({notes[0]})"
@@ -202,7 +203,7 @@ class DebateScreen(Screen):
         cards = self.query_one("#cards", VerticalScroll)
         title = Content.assemble((f"Turn {turn.number}: ", "bold"),
                                  (f"{len(turn.counters)} counter-arguments, strongest first", "dim"))
-        notes = (turn.counter or {}).get("notes") or []
+        notes = turn.counter.notes if turn.counter else []
         note = literal("note: " + "; ".join(notes), "dim italic") if notes else Content("")
         existing = list(cards.query(CounterCard))
         if existing and len(existing) == len(turn.counters):
@@ -212,14 +213,14 @@ class DebateScreen(Screen):
             notes_widget.update(note)
             notes_widget.display = bool(notes)
             for rank, (widget, card) in enumerate(zip(existing, turn.counters), start=1):
-                widget.show(card, rank, status.get(card["id"], "open"))
+                widget.show(card, rank, status.get(card.id, "open"))
         else:
             await cards.remove_children()
             notes_widget = Static(note, classes="notes")
             notes_widget.display = bool(notes)
             widgets: list[Any] = [Static(title, classes="cards-title"), notes_widget]
             for rank, card in enumerate(turn.counters, start=1):
-                widgets.append(CounterCard(card, rank, status.get(card["id"], "open"), id=f"card-{rank}"))
+                widgets.append(CounterCard(card, rank, status.get(card.id, "open"), id=f"card-{rank}"))
             await cards.mount_all(widgets)
         cards.scroll_home(animate=False)
         self.query_one("#rubric", RubricView).show(turn.rubric, turn.number)
@@ -229,17 +230,17 @@ class DebateScreen(Screen):
 
     # --- rebutting
 
-    def set_target(self, card: dict[str, Any] | None) -> None:
+    def set_target(self, card: Counter | None) -> None:
         self.target = card
         replying = self.query_one("#replying", Static)
         if card is None:
             replying.display = False
             return
-        replying.update(Content.assemble(("Rebutting: ", "bold"), literal(shorten(card.get("text", ""), 100), "italic"),
+        replying.update(Content.assemble(("Rebutting: ", "bold"), literal(shorten(card.text, 100), "italic"),
                                          ("  (escape to stop)", "dim")))
         replying.display = True
 
-    def rebut(self, card: dict[str, Any]) -> None:
+    def rebut(self, card: Counter) -> None:
         self.set_target(card)
         self.query_one("#editor", TextArea).focus()
 
@@ -250,7 +251,7 @@ class DebateScreen(Screen):
     @on(CounterCard.OpenSource)
     def _card_source(self, event: CounterCard.OpenSource) -> None:
         app: Any = self.app
-        app.open_sources(event.card.get("id"))
+        app.open_sources(event.card.id)
 
     @on(ClashTracker.Selected)
     def _clash_selected(self, event: ClashTracker.Selected) -> None:
@@ -286,7 +287,7 @@ class DebateScreen(Screen):
     def action_sources(self) -> None:
         card = self.focused_card()
         app: Any = self.app
-        app.open_sources(card.card.get("id") if card else None)
+        app.open_sources(card.card.id if card else None)
 
     def action_finish(self) -> None:
         app: Any = self.app
@@ -298,5 +299,5 @@ class DebateScreen(Screen):
             return
         app.finish_session(self.session)
 
-    def describe_card(self, card: dict[str, Any]) -> str:
+    def describe_card(self, card: Counter) -> str:
         return source_line(card)

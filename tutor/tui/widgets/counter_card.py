@@ -11,17 +11,18 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from tutor.results import Counter
 from tutor.tui.widgets.literal import bar, literal
 
 HOW = {"rebuts": "rebuts", "undercuts": "undercuts", "counter-example": "counter-example"}
 
 
-def source_line(card: dict[str, Any]) -> str:
-    src = card.get("source") or {}
-    kind = "thread" if src.get("kind") == "forum_thread" else src.get("kind") or "source"
-    parts = [f"{kind}: {src.get('title', src.get('doc', '?'))}", f"line {src.get('line', '?')}"]
-    if src.get("speaker"):
-        parts.append(str(src["speaker"]))
+def source_line(card: Counter) -> str:
+    src = card.source
+    kind = "thread" if src.kind == "forum_thread" else src.kind or "source"
+    parts = [f"{kind}: {src.title or src.doc}", f"line {src.line}"]
+    if src.speaker:
+        parts.append(src.speaker)
     return " · ".join(parts)
 
 
@@ -34,16 +35,16 @@ class CounterCard(Vertical, can_focus=True):
     ]
 
     class Rebut(Message):
-        def __init__(self, card: dict[str, Any]) -> None:
+        def __init__(self, card: Counter) -> None:
             super().__init__()
             self.card = card
 
     class OpenSource(Message):
-        def __init__(self, card: dict[str, Any]) -> None:
+        def __init__(self, card: Counter) -> None:
             super().__init__()
             self.card = card
 
-    def __init__(self, card: dict[str, Any], rank: int, status: str = "open", **kwargs: Any) -> None:
+    def __init__(self, card: Counter, rank: int, status: str = "open", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.card = card
         self.rank = rank
@@ -61,19 +62,19 @@ class CounterCard(Vertical, can_focus=True):
             yield Button("Rebut", compact=True, classes="rebut")
             yield Button("Source", compact=True, classes="source")
 
-    def show(self, card: dict[str, Any], rank: int, status: str = "open") -> None:
+    def show(self, card: Counter, rank: int, status: str = "open") -> None:
         """Show another counter in this card: updating beats remounting five cards each turn."""
         self.card, self.rank, self.status = card, rank, status
         self._refresh_parts()
 
     def _refresh_parts(self) -> None:
         card = self.card
-        stance = str(card.get("stance") or "unknown")
+        stance = card.stance or "unknown"
         wanted = f"stance-{stance}" if stance in ("pro", "con", "neutral") else "stance-unknown"
         if not self.has_class(wanted):  # class changes restyle the card: only when needed
             self.remove_class("stance-pro", "stance-con", "stance-neutral", "stance-unknown")
             self.add_class(wanted)
-        how = (card.get("why") or {}).get("how", "rebuts")
+        how = card.why.how
         head = Content.assemble(
             (f"#{self.rank} ", "bold"),
             (f" {HOW.get(how, how)} ", "reverse"),
@@ -84,22 +85,21 @@ class CounterCard(Vertical, can_focus=True):
         )
         if self.status != "open":
             head = head + Content.styled(f"  [{self.status}]", "italic")
-        strength = card.get("strength") or {}
-        score = float(strength.get("score", 0.0))
-        relevance = float(card.get("scores", {}).get("relevance", 0))
+        score = float(card.strength.score)
+        relevance = float(card.scores.relevance)
         head = Content.assemble(head, "\n", ("strength ", "dim"), (bar(score), "bold"), f" {score:.2f}",
                                 ("   relevance ", "dim"), f"{relevance:.2f}")
         self._head.update(head)
-        self._text.update(literal(card.get("text", "")))
+        self._text.update(literal(card.text))
         parts: list[Content] = []
-        why = (card.get("why") or {}).get("text")
+        why = card.why.text
         if why:
             parts.append(Content.assemble(("why: ", "italic dim"), literal(why, "italic")))
-        fallacies = card.get("fallacies") or []
+        fallacies = card.fallacies
         if fallacies:
             badges = [Content.styled(" source's own fallacies: ", "dim")]
             for f in fallacies:
-                badges.append(literal(f" {f.get('label') or f.get('type')} ", "reverse"))
+                badges.append(literal(f" {f.label or f.type} ", "reverse"))
                 badges.append(Content(" "))
             parts.append(Content("").join(badges))
         self._why.update(Content("\n").join(parts))

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from tutor.results import CheckResult
 from tutor.tui.widgets.literal import highlighted, literal
 
 SPAN_STYLE = "bold underline reverse"
@@ -20,7 +21,7 @@ class FindingsView(Vertical):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._text = ""
-        self._check: dict[str, Any] | None = None
+        self._check: CheckResult | None = None
 
     def compose(self) -> ComposeResult:
         yield from self._parts()
@@ -28,41 +29,40 @@ class FindingsView(Vertical):
     def _parts(self) -> list[Static]:
         if self._check is None:
             return [Static("Submit an argument to see it checked for fallacies.", classes="muted")]
-        findings = self._check.get("findings") or []
-        spans = [(int(f.get("start", 0)), int(f.get("end", 0)), SPAN_STYLE) for f in findings]
+        findings = self._check.findings
+        spans = [(f.start, f.end, SPAN_STYLE) for f in findings]
         parts = [Static(Content.styled("Your text", "bold"), classes="section-title"),
                  Static(highlighted(self._text, spans), classes="own-text")]
         if not findings:
-            note = "; ".join(self._check.get("notes") or [])
+            note = "; ".join(self._check.notes)
             parts.append(Static(literal("No fallacies found." + (f" ({note})" if note else "")), classes="no-findings"))
         for number, f in enumerate(findings, start=1):
-            conf = f.get("confidence")
             head = Content.assemble(
-                (f" {number} ", "reverse"), " ", literal(str(f.get("label") or f.get("type")), "bold"),
-                (f"  {float(conf):.0%} confident" if isinstance(conf, (int, float)) else "", "dim"),
+                (f" {number} ", "reverse"), " ", literal(f.label or f.type, "bold"),
+                (f"  {f.confidence:.0%} confident", "dim"),
             )
-            body = [head, Content("\n"), Content.styled("“", "dim"), literal(str(f.get("quote", "")), "italic"),
+            body = [head, Content("\n"), Content.styled("“", "dim"), literal(f.quote, "italic"),
                     Content.styled("”", "dim")]
-            if f.get("explanation"):
-                body += [Content("\n"), literal(str(f["explanation"]))]
-            if f.get("suggestion"):
-                body += [Content("\n"), Content.styled("Repair: ", "bold"), literal(str(f["suggestion"]))]
+            if f.explanation:
+                body += [Content("\n"), literal(f.explanation)]
+            if f.suggestion:
+                body += [Content("\n"), Content.styled("Repair: ", "bold"), literal(f.suggestion)]
             parts.append(Static(Content("").join(body), classes="finding"))
-        debate = self._check.get("debate_findings") or []
+        debate = self._check.debate_findings or []
         if debate:
             parts.append(Static(Content.styled("Across the debate", "bold"), classes="section-title"))
         for f in debate:
-            other = f.get("other") or {}
-            body = [literal(str(f.get("label") or "Equivocation"), "bold"), Content("\n"),
-                    literal(f"{f.get('where', '')}: “{f.get('quote', '')}”   {f.get('other_where', '')}: “{other.get('quote', '')}”",
+            other = f.other or {}
+            body = [literal(f.label or "Equivocation", "bold"), Content("\n"),
+                    literal(f"{f.where or ''}: “{f.quote}”   {f.other_where or ''}: “{other.get('quote', '')}”",
                             "italic"),
-                    Content("\n"), literal(str(f.get("explanation", "")))]
-            if f.get("suggestion"):
-                body += [Content("\n"), Content.styled("Repair: ", "bold"), literal(str(f["suggestion"]))]
+                    Content("\n"), literal(f.explanation)]
+            if f.suggestion:
+                body += [Content("\n"), Content.styled("Repair: ", "bold"), literal(f.suggestion)]
             parts.append(Static(Content("").join(body), classes="finding"))
         return parts
 
-    async def show(self, text: str, check: dict[str, Any] | None) -> None:
+    async def show(self, text: str, check: CheckResult | None) -> None:
         """Replace the content, reusing the Statics already mounted (mounting is the slow part)."""
         self._text, self._check = text, check
         wanted = self._parts()
