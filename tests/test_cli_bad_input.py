@@ -64,7 +64,7 @@ def test_check_of_symbols_finds_nothing_without_an_error():
 @pytest.mark.parametrize("args, fragment", [
     (["counter", GOOD, "--motion", "nope"], "unknown motion 'nope'"),
     (["analyze", GOOD, "--motion", "nope"], "unknown motion 'nope'"),
-    (["counter", GOOD, "-k", "0"], "-k must be at least 1"),
+    (["counter", GOOD, "-k", "0"], "the number of counters must be at least 1"),
     (["counter", GOOD, "--batch", "-"], "not both"),
     (["analyze", GOOD, "--batch", "-"], "not both"),
     (["check", GOOD, "--batch", "-"], "not both"),

@@ -48,7 +48,11 @@ def _line_options(item: BatchLine, motion_id: str | None, motion_text: str | Non
     """A batch line's own motion/motion_text (together they replace the options') and side."""
     if item.get("motion") is not None or item.get("motion_text") is not None:
         motion_id, motion_text = item.get("motion"), item.get("motion_text")
-    return motion_id, motion_text, item.get("side", side)  # the API checks the side (check_request)
+    from tutor.results import check_request
+
+    side = item.get("side", side)
+    check_request(side)  # the API's own check: `analyze` takes no side, but a bad one is still an error
+    return motion_id, motion_text, side
 
 
 def _check_motion_options(tutor: Any, motion_id: str | None, motion_text: str | None) -> None:
