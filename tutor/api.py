@@ -137,7 +137,9 @@ class Tutor:
         from tutor.session.turns import answered_counter, debate_context, turn_feedback
 
         answered = answered_counter(session, turn)
-        result = self.respond(turn.text, motion=session.motion, side=session.side, k=k,
+        # A session on a statement of its own (an exercise's) has no motion id: the statement is the motion.
+        statement = session.motion_statement if session.motion is None else None
+        result = self.respond(turn.text, motion=session.motion, side=session.side, k=k, motion_text=statement,
                               rebutting=answered.id if answered else None)
         texts, labels = debate_context(session, turn, answered)
         return turn_feedback(turn, answered, result, self.check_debate(texts, labels))

@@ -11,6 +11,7 @@ import click
 
 from tutor import __version__
 from tutor.commands.counter_cmds import analyze, counter, motions, sources
+from tutor.commands.exercise_cmds import exercise_group
 from tutor.commands.fallacy_cmds import check, fallacies
 from tutor.commands.index_cmds import index_group, search
 from tutor.commands.play_cmd import play
@@ -32,7 +33,7 @@ def main(ctx: click.Context) -> None:
         handles_errors(run_app)()
 
 
-for command in (index_group, search, motions, analyze, counter, sources, check, fallacies, play):
+for command in (index_group, search, motions, analyze, counter, sources, check, fallacies, play, exercise_group):
     main.add_command(command)
 
 

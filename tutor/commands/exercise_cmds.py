@@ -1,0 +1,68 @@
+"""`tutor exercise`: write, check and run classroom exercises (thin shells over tutor.exercise)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tutor.commands.common import fail, handles_errors
+
+@click.group("exercise")
+def exercise_group() -> None:
+    """Classroom exercises: write one (new) and check it (validate)."""
+
+
+@exercise_group.command("validate")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@handles_errors
+def validate(files: tuple[str, ...]) -> None:
+    """Check exercise files: every problem with its file, line, field and what is allowed.
+
+    Exits 1 when any file has a problem (all of them are listed).
+    """
+    from tutor.exercise import validate_file
+
+    bad = 0
+    for name in files:
+        exercise, problems = validate_file(Path(name))
+        if exercise is None:
+            bad += 1
+            for problem in problems:
+                click.echo(f"error: {' '.join(str(problem).split())}", err=True)
+            continue
+        side = "the student's choice" if exercise.side_choice else exercise.side
+        limit = f", {exercise.time_limit_seconds} s per turn" if exercise.time_limit_seconds else ""
+        click.echo(f"ok: {name}: {exercise.id!r}, {exercise.rounds} round{'s' if exercise.rounds != 1 else ''}, "
+                   f"{exercise.min_words}-{exercise.max_words} words, side {side}{limit}")
+    if bad:
+        fail(f"{bad} of {len(files)} exercise file{'s' if len(files) != 1 else ''} "
+             f"{'have' if bad != 1 else 'has'} problems", 1)
+
+
+@exercise_group.command("new")
+@click.argument("path", required=False, metavar="[PATH]")
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@click.option("--motion", "motion", default="soft_power_real", show_default=True, metavar="ID",
+              help="The motion the template names.")
+@handles_errors
+def new(path: str | None, force: bool, motion: str) -> None:
+    """Write a commented exercise template to PATH (or standard output)."""
+    from tutor.exercise import template
+    from tutor.files import atomic_writer
+
+    text = template(motion)
+    if path in (None, "-"):
+        click.echo(text, nl=False)
+        return
+    target = Path(path)
+    if target.is_dir():
+        fail(f"{target} is a directory; give a file name such as {target / 'exercise.toml'}", 2)
+    if target.exists() and not force:
+        fail(f"{target} exists; pass --force to overwrite it", 1)
+    try:
+        with atomic_writer(target) as handle:
+            handle.write(text)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror}", 1)
+    click.echo(f"wrote {target}; edit it, then run `tutor exercise validate {target}`", err=True)
