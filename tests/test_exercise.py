@@ -16,6 +16,8 @@ from tutor import exercise as E
 from tutor import session as S
 from tutor.commands.exercise_cmds import exercise_group
 from tutor.errors import UsageError
+from tutor.results import CheckResult, CounterResult
+from tutor.strength import Strength
 
 EXERCISES = ROOT / "exercises"
 GOOD = """id = "demo"
@@ -219,18 +221,35 @@ def exercise(tmp_path) -> E.Exercise:
 
 
 def finish_turn(claimed: E.Claim, text: str, at: str, findings=()):
+    """Submit a turn and complete it with plain results (no model), saving at both moments."""
     sub = claimed.submission
     sub.open_round(at)
     turn = sub.session.submit(text, submitted_at=at)
     sub.record_submit(turn.number, len(text.split()), at)
     claimed.save()
-    counter = {"counters": [{"id": f"doc:{turn.number}", "text": "A counter.", "source": {}, "stance": "con"}]}
-    check = {"text": text, "findings": list(findings), "debate_findings": [], "notes": []}
-    rubric = S.rubric(text, counter, check, {"score": 0.5, "reasons": ["a reason"], "penalties": []}, 0.5)
+    card = card_for(turn.number)
+    counter = CounterResult.from_dict({"argument": text, "motion": "m", "motion_statement": "M", "side": "pro",
+                                       "side_estimate": None, "main_claim": None, "counters": [card], "notes": []})
+    check = CheckResult.from_dict({"text": text, "findings": [dict(f) for f in findings], "notes": []})
+    rubric = S.rubric(text, counter, check, Strength(0.5, ["a reason"], []), 0.5)
     sub.session.complete(turn, counter, check, rubric)
     sub.record_feedback(turn.number, at, 1.5)
     claimed.save()
     return turn
+
+
+def card_for(number: int) -> dict:
+    return {"id": f"doc:{number}", "text": "A counter.", "stance": "con", "score": 0.5,
+            "scores": {"relevance": 0.5, "opposition": 1.0, "strength": 0.4},
+            "source": {"doc": "doc", "title": "Doc", "line": 3, "start": 0, "end": 9, "kind": "essay",
+                       "speaker": "", "role": "", "attribution": ""},
+            "strength": {"score": 0.4, "reasons": [], "penalties": []},
+            "why": {"how": "rebuts", "attacks": "x", "text": "Rebuts your claim."}, "fallacies": []}
+
+
+def finding(kind: str, label: str) -> dict:
+    return {"type": kind, "label": label, "start": 0, "end": 2, "quote": "My", "confidence": 0.8,
+            "explanation": "why", "suggestion": "repair"}
 
 
 def test_two_students_with_the_same_name_never_share_a_file_and_resume_finds_their_own(tmp_path, exercise):
@@ -252,8 +271,7 @@ def test_two_students_with_the_same_name_never_share_a_file_and_resume_finds_the
 
 def test_a_submission_records_turns_timings_grade_and_hashes(tmp_path, exercise):
     claimed = E.claim(tmp_path / "out", exercise, "Ann", at="2026-01-01T00:00:00+00:00")
-    hit = {"type": "ad_hominem", "label": "Ad hominem", "start": 0, "end": 2, "quote": "My"}
-    other = {"type": "straw_man", "label": "Straw man", "start": 0, "end": 2, "quote": "My"}
+    hit, other = finding("ad_hominem", "Ad hominem"), finding("straw_man", "Straw man")
     claimed.submission.timings.clear()
     claimed.submission.open_round("2026-01-01T00:00:00+00:00")
     finish_turn(claimed, "My first turn is here.", "2026-01-01T00:01:30+00:00", [hit, other])

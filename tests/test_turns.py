@@ -59,6 +59,6 @@ def test_a_session_on_a_statement_of_its_own_is_countered_on_that_statement(tuto
     session = S.Session.new(None, "Public transport should be free.", "pro", session_id="t4")
     turn = session.submit("Free public transport cuts car traffic because fares keep people driving.")
     feedback = tutor.run_turn(session, turn, k=2)
-    assert feedback.counter["motion_statement"] == "Public transport should be free."
+    assert feedback.counter.motion_statement == "Public transport should be free."
     free = S.Session.new(session_id="t5")
-    assert tutor.run_turn(free, free.submit(turn.text), k=2).counter["motion_statement"] is None
+    assert tutor.run_turn(free, free.submit(turn.text), k=2).counter.motion_statement is None

@@ -57,6 +57,7 @@ from tutor.exercise.names import clean_name, is_key, name_slug, new_key
 from tutor.exercise.spec import Exercise
 from tutor.files import atomic_writer, sha256_file, write_json_atomic
 from tutor.schema import SchemaError, check, from_dict
+from tutor.session import Session
 
 FORMAT = "tutor-exercise-submission"
 FORMAT_VERSION = 1
@@ -158,7 +159,7 @@ class _Record:
     updated: str
     finished: str | None
     timings: list[TurnTiming]
-    session: dict[str, Any]
+    session: Session  # checked by tutor.session's own schema (turns numbered 1, 2, ...)
     grade: dict[str, Any] = field(default_factory=dict)
 
 
@@ -171,7 +172,7 @@ class Submission:
     index: IndexRef
     started: str
     updated: str
-    session: Any  # tutor.session.Session
+    session: Session
     finished: str | None = None
     timings: list[TurnTiming] = field(default_factory=list)
     tutor_version: str = __version__
@@ -249,8 +250,6 @@ class Submission:
 
 def parse_submission(data: Any, where: str) -> Submission:
     """A submission from its JSON data, every field checked; SubmissionError names the field."""
-    from tutor import session as sessions
-
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SubmissionError(f"{where}: not a tutor exercise submission (format: expected {FORMAT!r})")
     version = data.get("format_version")
@@ -263,19 +262,7 @@ def parse_submission(data: Any, where: str) -> Submission:
         record = from_dict(_Record, data, where)
     except SchemaError as exc:
         raise SubmissionError(exc.message) from None
-    try:
-        session = sessions.Session.from_dict(record.session)
-        if not isinstance(session.turns, list):
-            raise TypeError("turns must be a list")
-        json.dumps(session.to_dict())
-    except SchemaError as exc:
-        field_name = getattr(exc, "field", "") or ""
-        raise SubmissionError(f"{where}: session.{field_name}: {getattr(exc, 'problem', exc.message)}") from None
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise SubmissionError(f"{where}: session: {' '.join(str(exc).split())[:120]}") from None
-    for position, turn in enumerate(session.turns, start=1):
-        if getattr(turn, "number", None) != position or not isinstance(turn.text, str):
-            raise SubmissionError(f"{where}: session.turns[{position - 1}]: expected turn {position} with its text")
+    session = record.session
     for position, row in enumerate(record.timings):
         if row.turn > len(session.turns) + 1:
             raise SubmissionError(f"{where}: timings[{position}].turn: {row.turn} is past the last turn "
@@ -412,8 +399,6 @@ def claim(out_dir: Path | str, exercise: Exercise, student: str, new: bool = Fal
     free; `new` always starts another. Raises UsageError for a name that
     cannot be used, SubmissionError when the folder cannot be written.
     """
-    from tutor import session as sessions
-
     name = clean_name(student)
     slug = name_slug(name)
     folder = submissions_folder(out_dir, exercise)
@@ -462,7 +447,7 @@ def claim(out_dir: Path | str, exercise: Exercise, student: str, new: bool = Fal
             continue
         exercise_ref = ExerciseRef.of(exercise)
         side = None if exercise.side_choice else exercise.side
-        session = sessions.Session.new(exercise.motion_id, exercise.motion_statement, side, created=at)
+        session = Session.new(exercise.motion_id, exercise.motion_statement, side, created=at)
         model, index = _model_and_index(exercise)
         submission = Submission(exercise_ref, Student(name, key), side, model, index, at, at, session)
         result = Claim(path, submission, False, notes, lock)
