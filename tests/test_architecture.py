@@ -10,7 +10,8 @@ import sys
 from conftest import ROOT
 
 CORE = ["tutor.corpus", "tutor.embedding", "tutor.index", "tutor.search", "tutor.counter", "tutor.stance",
-        "tutor.motions", "tutor.strength", "tutor.api", "tutor.results", "tutor.schema", "tutor.session"]
+        "tutor.motions", "tutor.strength", "tutor.api", "tutor.results", "tutor.schema", "tutor.session",
+        "tutor.exercise.report", "tutor.exercise.render", "tutor.exercise.charts"]
 
 
 def _modules_after(code: str) -> set[str]:
@@ -27,7 +28,7 @@ def test_core_imports_no_ui():
 
 def test_cli_help_does_not_import_torch_or_faiss():
     loaded = _modules_after("from tutor.cli import main")
-    assert not {"torch", "faiss", "sentence_transformers", "textual"} & loaded
+    assert not {"torch", "faiss", "sentence_transformers", "textual", "matplotlib", "plotext"} & loaded
 
 
 def test_import_linter_contract_holds():

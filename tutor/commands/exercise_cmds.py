@@ -66,3 +66,8 @@ def new(path: str | None, force: bool, motion: str) -> None:
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror}", 1)
     click.echo(f"wrote {target}; edit it, then run `tutor exercise validate {target}`", err=True)
+
+
+from tutor.commands.report_cmd import report  # noqa: E402 - its own module: the class report
+
+exercise_group.add_command(report)
