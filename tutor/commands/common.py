@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -60,8 +61,16 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(_plain(data), ensure_ascii=False, indent=2))
 
 
+# Characters that str.splitlines() (and some JSONL readers) take for line breaks and that json.dumps leaves
+# raw in strings (it escapes only those below U+0020), so one record could read as two lines. As \u escapes,
+# each record stays one line.
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
 def emit_jsonl(data: Any) -> None:
-    click.echo(json.dumps(_plain(data), ensure_ascii=False))
+    line = json.dumps(_plain(data), ensure_ascii=False)
+    click.echo(_LINE_BREAK.sub(lambda m: _LINE_BREAKS[m.group(0)], line))
 
 
 @dataclass
