@@ -11,7 +11,8 @@ from conftest import ROOT
 
 CORE = ["tutor.corpus", "tutor.embedding", "tutor.index", "tutor.search", "tutor.counter", "tutor.stance",
         "tutor.motions", "tutor.strength", "tutor.api", "tutor.results", "tutor.schema", "tutor.session",
-        "tutor.exercise.report", "tutor.exercise.render", "tutor.exercise.charts"]
+        "tutor.exercise.report", "tutor.exercise.render", "tutor.exercise.charts",
+        "tutor.engine.server", "tutor.engine.client", "tutor.engine.process", "tutor.engine.batching"]
 
 
 def _modules_after(code: str) -> set[str]:

@@ -81,6 +81,15 @@ class Tutor:
                 self._checker_note = f"no fallacy check: {exc.message}"
         return self._checker
 
+    def warm(self) -> None:
+        """Build now what the first turn would build: the counter engine, the checker and
+        each motion's stance model and passage stances (an engine serving many students
+        at once must not build them in several threads together)."""
+        engine = self.engine
+        self.checker
+        for motion in engine.motions:
+            engine.passage_stances(motion)
+
     def _no_check(self, text: str) -> CheckResult:
         return CheckResult(text, [], [self._checker_note or "no fallacy check"])
 

@@ -15,6 +15,7 @@ from tutor.commands.exercise_cmds import exercise_group
 from tutor.commands.fallacy_cmds import check, fallacies
 from tutor.commands.index_cmds import index_group, search
 from tutor.commands.play_cmd import play
+from tutor.commands.serve_cmd import engine, serve
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,7 +34,8 @@ def main(ctx: click.Context) -> None:
         handles_errors(run_app)()
 
 
-for command in (index_group, search, motions, analyze, counter, sources, check, fallacies, play, exercise_group):
+for command in (index_group, search, motions, analyze, counter, sources, check, fallacies, play, exercise_group, serve,
+                engine):
     main.add_command(command)
 
 

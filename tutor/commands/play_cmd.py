@@ -20,12 +20,12 @@ from tutor.errors import IndexError_
 
 def build_app(index_dir: Path | str | None = None, motion: str | None = None, side: str | None = None,
               resume: str | None = None, data_dir: Path | str | None = None, tutor: Any = None,
-              launched: float | None = None) -> Any:
+              launched: float | None = None, ask_name: bool = False) -> Any:
     """The one app factory the CLI, the tests and the benchmark share."""
     from tutor.tui.app import TutorApp
 
     return TutorApp(index_dir=index_dir, data_dir=data_dir, motion=motion, side=side, resume=resume, tutor=tutor,
-                    launched=launched)
+                    launched=launched, ask_name=ask_name)
 
 
 def check_options(index_dir: Path | str | None, motion: str | None, side: str | None, resume: str | None,
@@ -66,11 +66,11 @@ def check_terminal(environ: Mapping[str, str] | None = None) -> None:
 
 
 def run_app(index_dir: Path | str | None = None, motion: str | None = None, side: str | None = None,
-            resume: str | None = None) -> None:
+            resume: str | None = None, ask_name: bool = False) -> None:
     launched = time.perf_counter()
     check_terminal()
     check_options(index_dir, motion, side, resume)
-    app = build_app(index_dir, motion, side, resume, launched=launched)
+    app = build_app(index_dir, motion, side, resume, launched=launched, ask_name=ask_name)
     app.run()
 
 
@@ -81,7 +81,9 @@ def run_app(index_dir: Path | str | None = None, motion: str | None = None, side
               help="Continue a saved session: the latest, or the one with this id.")
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Use the index in DIR (default: the shipped one, or $TUTOR_INDEX).")
+@click.option("--ask-name", is_flag=True, hidden=True,
+              help="Ask the student's name first and keep their sessions apart (what `tutor serve` runs).")
 @handles_errors
-def play(motion: str | None, side: str | None, resume: str | None, index_dir: Path | None) -> None:
+def play(motion: str | None, side: str | None, resume: str | None, index_dir: Path | None, ask_name: bool) -> None:
     """Argue a motion in the interactive tutor; every turn is saved as you go."""
-    run_app(index_dir=index_dir, motion=motion, side=side, resume=resume)
+    run_app(index_dir=index_dir, motion=motion, side=side, resume=resume, ask_name=ask_name)

@@ -26,6 +26,17 @@ class TurnFeedback:
     def to_dict(self) -> dict[str, Any]:
         return {"counter": self.counter.to_dict(), "check": self.check.to_dict(), "rubric": self.rubric.to_dict()}
 
+    @classmethod
+    def from_dict(cls, data: Any) -> "TurnFeedback":
+        """The feedback as `to_dict` wrote it (the shared engine sends it this way)."""
+        from tutor.session.records import SessionError
+
+        if not isinstance(data, dict):
+            raise SessionError("turn feedback must be an object with counter, check and rubric")
+        return cls(CounterResult.from_dict(data.get("counter"), "the feedback's counter"),
+                   CheckResult.from_dict(data.get("check"), "the feedback's check"),
+                   Rubric.from_dict(data.get("rubric"), "the feedback's rubric"))
+
 
 def answered_counter(session: Session, turn: Turn) -> Counter | None:
     """The counter card this turn rebuts, if any."""

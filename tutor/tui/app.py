@@ -54,6 +54,7 @@ class TutorApp(App[None]):
         clock: Callable[[], str] | None = None,
         launched: float | None = None,
         opener: Callable[..., Any] | None = None,
+        ask_name: bool = False,
     ) -> None:
         super().__init__()
         self.index_dir = Path(index_dir) if index_dir else None
@@ -66,6 +67,8 @@ class TutorApp(App[None]):
         self.clock = clock or sessions.now_iso
         self.launched = launched if launched is not None else LAUNCHED
         self.opener = opener  # what loads the Tutor (default: tutor.api.Tutor.open); tests slow it down
+        self.ask_name = ask_name  # served to a class: the student's name first, their sessions in a folder of their own
+        self.student: str | None = None
         self.first_paint_s: float | None = None
         self.load_seconds: float | None = None
         self.load_error: TutorError | None = None
@@ -88,6 +91,14 @@ class TutorApp(App[None]):
             self._set_ready(self.tutor, 0.0)
         else:
             self.load_tutor()
+        if self.ask_name:
+            from tutor.tui.screens.name import NameScreen
+
+            self.push_screen(NameScreen())
+            return
+        self._first_screen()
+
+    def _first_screen(self) -> None:
         try:
             if self.resume is not None:
                 warn = lambda message: self.notify(message, severity="warning", markup=False, timeout=8)  # noqa: E731
@@ -127,11 +138,18 @@ class TutorApp(App[None]):
         started = time.perf_counter()
         try:
             if self.opener is None:
-                from tutor.api import Tutor
+                from tutor.engine.client import engine_socket
 
-                self.opener = Tutor.open
+                if engine_socket() is not None:  # served to a class: the machine's one engine has the model
+                    from tutor.engine.client import TutorClient
+
+                    self.opener = TutorClient.open
+                else:
+                    from tutor.api import Tutor
+
+                    self.opener = Tutor.open
             tutor = self.opener(self.index_dir, step=lambda step: self.post_message(TutorLoading(step)))
-            tutor.engine  # build the counter engine here, not on the first submit
+            tutor.warm()  # build the counter engine and checker here, not on the first submit
         except Exception as exc:  # every failure becomes a readable screen
             self.post_message(TutorFailed(as_tutor_error(exc, "loading the model and index")))
             return
@@ -171,6 +189,15 @@ class TutorApp(App[None]):
         self.push_screen(ErrorScreen(error, title))
 
     # --- sessions
+
+    def set_student(self, name: str, folder: str) -> None:
+        """The name the student typed (cleaned) and their own folder under the data directory."""
+        self.student = name
+        self.data_dir = sessions.data_dir() if self.data_dir is None else self.data_dir
+        self.data_dir = self.data_dir / "students" / folder
+        self.sub_title = name
+        self.pop_screen()
+        self._first_screen()
 
     def _new_session(self, motion: str | None, side: str | None) -> sessions.Session:
         statement = None
