@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tutor.errors import UsageError
-from tutor.schema import from_dict, non_negative
+from tutor.schema import from_dict, non_negative, shown
 from tutor.strength import Strength
 
 Side = Literal["pro", "con"]
@@ -62,7 +62,7 @@ class Finding:
 
     def validate(self) -> tuple[str, str] | None:
         if self.end < self.start:
-            return "end", f"must not be before start ({self.start}), not {self.end}"
+            return "end", f"must not be before start ({shown(self.start)}), not {shown(self.end)}"
         return None
 
     def to_dict(self) -> dict[str, Any]:
