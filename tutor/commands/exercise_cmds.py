@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 
 import click
 
 from tutor.commands.common import fail, handles_errors
 
+DEFAULT_OUT = "submissions"
+
+
 @click.group("exercise")
 def exercise_group() -> None:
-    """Classroom exercises: write one (new) and check it (validate)."""
+    """Classroom exercises: write one (new), check it (validate), hand it out (run), collect a class report (report)."""
 
 
 @exercise_group.command("validate")
@@ -66,6 +71,39 @@ def new(path: str | None, force: bool, motion: str) -> None:
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror}", 1)
     click.echo(f"wrote {target}; edit it, then run `tutor exercise validate {target}`", err=True)
+
+
+@exercise_group.command("run")
+@click.argument("file", metavar="FILE")
+@click.option("--student", "student", required=True, metavar="NAME", help="The student's name (any text).")
+@click.option("--out", "out", default=DEFAULT_OUT, show_default=True, metavar="DIR",
+              help="Where submissions are saved (a folder per exercise inside).")
+@click.option("--new", "new_attempt", is_flag=True, help="Start another attempt instead of resuming.")
+@handles_errors
+def run(file: str, student: str, out: str, new_attempt: bool) -> None:
+    """Run an exercise in the interactive tutor; the submission is saved after every turn.
+
+    Running it again with the same --student resumes that student's unfinished submission.
+    """
+    from tutor.commands.play_cmd import check_terminal
+    from tutor.exercise import claim, load_exercise
+
+    launched = time.perf_counter()
+    check_terminal()
+    exercise = load_exercise(Path(file))
+    claimed = claim(Path(out), exercise, student, new=new_attempt)
+    try:
+        for note in claimed.notes:
+            click.echo(f"note: {note}", err=True)
+        from tutor.tui.exercise import ExerciseApp
+
+        app = ExerciseApp(exercise, claimed, launched=launched)
+        app.run()
+    finally:
+        claimed.release()
+    click.echo(f"submission: {claimed.path}", err=True)
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 from tutor.commands.report_cmd import report  # noqa: E402 - its own module: the class report

@@ -418,7 +418,10 @@ def claim(out_dir: Path | str, exercise: Exercise, student: str, new: bool = Fal
             except SubmissionError as exc:
                 notes.append(f"skipped {exc.one_line()}")
                 continue
-            if submission.student.name.casefold() != name.casefold() or submission.finished:
+            if submission.student.name.casefold() != name.casefold():
+                continue
+            if submission.finished:
+                notes.append(f"{path.name} is a finished attempt of this name; starting a new one")
                 continue
             if submission.exercise.sha256 != exercise.sha256:
                 notes.append(f"{path.name} was written for another version of this exercise; starting anew")

@@ -105,8 +105,20 @@ class DebateScreen(Screen):
 
     @on(TextArea.Changed, "#editor")
     def _count(self, event: TextArea.Changed) -> None:
-        n = word_count(event.text_area.text)
-        self.query_one("#wordcount", Static).update(f"{n} word{'s' if n != 1 else ''}")
+        self.query_one("#wordcount", Static).update(self.word_status(word_count(event.text_area.text)))
+
+    # --- what a mode (an exercise) may change: the word count shown, saving, the findings shown
+
+    def word_status(self, n: int) -> Content | str:
+        return f"{n} word{'s' if n != 1 else ''}"
+
+    def save_session(self) -> None:
+        """Save the session (raises TutorError); called when a turn is submitted and when it is done."""
+        app: Any = self.app
+        sessions.save(self.session, app.data_dir)
+
+    def check_to_show(self, turn: sessions.Turn) -> Any:
+        return turn.check
 
     def action_submit(self) -> None:
         editor = self.query_one("#editor", TextArea)
@@ -123,7 +135,7 @@ class DebateScreen(Screen):
         app: Any = self.app
         try:
             turn = self.session.submit(text, self.target.id if self.target else None, submitted_at=app.now())
-            sessions.save(self.session, app.data_dir)  # pending: a crash from here on loses nothing
+            self.save_session()  # pending: a crash from here on loses nothing
         except TutorError as exc:
             if self.session.turns and self.session.turns[-1].status == "pending" and self.session.turns[-1].text == text:
                 self.session.turns.pop()
@@ -165,7 +177,7 @@ class DebateScreen(Screen):
         result = message.result
         self.session.complete(turn, result.counter, result.check, result.rubric)
         try:
-            sessions.save(self.session, app.data_dir)
+            self.save_session()
         except TutorError as exc:
             self.notify(exc.one_line(), severity="error", markup=False)
         await self.show_turn(turn)
@@ -184,7 +196,7 @@ class DebateScreen(Screen):
         turn = self.session.turns[message.number - 1]
         self.session.fail(turn, message.error.one_line())
         try:
-            sessions.save(self.session, app.data_dir)
+            self.save_session()
         except TutorError:
             pass
         editor = self.query_one("#editor", TextArea)
@@ -224,7 +236,7 @@ class DebateScreen(Screen):
             await cards.mount_all(widgets)
         cards.scroll_home(animate=False)
         self.query_one("#rubric", RubricView).show(turn.rubric, turn.number)
-        await self.query_one("#findings", FindingsView).show(turn.text, turn.check)
+        await self.query_one("#findings", FindingsView).show(turn.text, self.check_to_show(turn))
         self.query_one("#clash", ClashTracker).show(rows)
         self.query_one("#feedback", TabbedContent).active = "tab-counters"
 
