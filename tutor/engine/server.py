@@ -98,7 +98,8 @@ class Engine:
 
     def hello(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"protocol": PROTOCOL_VERSION, "version": __version__, "pid": os.getpid(), "model": self.embedder.name,
-                "index": str(self.default_index)}
+                "index": str(self.default_index), "forward_passes": self.embedder.batches,
+                "texts_encoded": self.embedder.texts}
 
     def run_turn(self, params: dict[str, Any]) -> dict[str, Any]:
         from tutor.session import Session
