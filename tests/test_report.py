@@ -243,7 +243,7 @@ def test_folder_signature_changes_when_a_submission_is_written(tmp_path):
     (claimed.path.parent / "notes.txt").write_text("x")
     assert folder_signature(claimed.path.parent) == before  # only submissions count
     play(out, exercise, "B", [Plan("Soft power is real because people admire free countries.")])
-    assert len(folder_signature(claimed.path.parent)) == 2 and folder_signature(tmp_path / "nowhere") == ()
+    assert len(folder_signature(claimed.path.parent)) == 2 and folder_signature(tmp_path / "nowhere") is None
 
 
 # --- hostile names and text ---------------------------------------------------------------------

@@ -416,10 +416,10 @@ def _help(students: list[StudentReport]) -> list[HelpTopic]:
     return sorted(rows, key=lambda h: (-len(h.students), h.topic))
 
 
-def folder_signature(folder: Path | str) -> tuple[tuple[str, int, int], ...]:
+def folder_signature(folder: Path | str) -> tuple[tuple[str, int, int], ...] | None:
     """What changes when a submission is written: each `*.json`'s name, size and modification time.
 
-    The live class view rebuilds the report only when this changes.
+    None when the folder cannot be listed. The live class view rebuilds the report only when this changes.
     """
     items = []
     try:
@@ -432,7 +432,7 @@ def folder_signature(folder: Path | str) -> tuple[tuple[str, int, int], ...]:
                         continue
                     items.append((entry.name, st.st_size, st.st_mtime_ns))
     except OSError:
-        return ()
+        return None
     return tuple(sorted(items))
 
 
