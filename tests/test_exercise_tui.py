@@ -230,6 +230,68 @@ def test_kill_9_at_random_moments_always_leaves_a_valid_submission_with_every_sa
             assert turn.text == text
 
 
+@sync
+async def test_served_exercise_asks_the_name_in_the_app_then_claims_or_resumes_the_submission(tmp_path):
+    """`tutor serve --exercise`: no --student; the name screen, the same name rules and claim as `exercise run`."""
+    exercise = E.load_exercise(fast_exercise(tmp_path))
+    out = tmp_path / "out"
+    earlier = E.claim(out, exercise, "Ann Lee", at=CLOCK)  # an unfinished attempt, to be resumed
+    earlier.submission.side = "pro"
+    earlier.submission.session.side = "pro"
+    earlier.save(CLOCK)
+    earlier.release()
+    (tmp_path / "blocked").write_text("a file where the folder should be")
+    app = ExerciseApp(exercise, None, tutor=fast_tutor(exercise.index_dir), clock=Clock(), out=tmp_path / "blocked")
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NameScreen" and app.claimed is None
+        assert "Your submission for this exercise is saved under it." in screen_text(app)
+        for bad, reason in (("  ", "no letters or digits"), ("../../", "no letters or digits"), ("y" * 90, "too long")):
+            app.screen.query_one("#name").value = bad
+            await pilot.press("enter")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "NameScreen" and reason in screen_text(app), screen_text(app)
+        app.screen.query_one("#name").value = "Ann Lee"
+        await pilot.press("enter")  # the submissions folder cannot be made: said on the name screen, which stays
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NameScreen" and app.claimed is None
+        assert "cannot create the submissions folder" in screen_text(app)
+        app.out = out
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "InstructionsScreen")
+        assert app.claimed is not None and app.claimed.resumed and app.claimed.path == earlier.path
+        assert "Resuming your submission: 0 of 2 rounds done." in screen_text(app)
+        assert app.sub_title == "Ann Lee"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ExerciseDebateScreen")
+        debate = app.screen
+        debate.query_one("#editor").text = TURNS[0]
+        await pilot.press("ctrl+s")
+        await wait_feedback(pilot, debate)
+    saved = on_disk(app.claimed)
+    assert [t.status for t in saved.session.turns] == ["done"] and saved.student.name == "Ann Lee"
+    assert saved.side == "pro" and len(list((out / "fast").glob("*.json"))) == 1
+    app.claimed.release()
+
+
+@sync
+async def test_two_tabs_with_one_name_never_share_a_submission(tmp_path):
+    exercise = E.load_exercise(fast_exercise(tmp_path))
+    tutor = fast_tutor(exercise.index_dir)
+    first = ExerciseApp(exercise, None, tutor=tutor, out=tmp_path / "out")
+    second = ExerciseApp(exercise, None, tutor=tutor, out=tmp_path / "out")
+    for app in (first, second):
+        async with app.run_test(size=(110, 32)) as pilot:
+            await pilot.pause()
+            app.screen.query_one("#name").value = "Bo"
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: type(app.screen).__name__ == "InstructionsScreen")
+    assert first.claimed.path != second.claimed.path  # the first still holds its lock: the second gets its own file
+    assert not second.claimed.resumed
+    first.claimed.release()
+    second.claimed.release()
+
+
 # --- the command ------------------------------------------------------------------------------
 
 
@@ -249,6 +311,23 @@ def test_run_command_errors_are_one_line(tmp_path, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
     result = runner.invoke(exercise_group, ["run", good, "--student", "A", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "TERM=dumb" in result.output
+
+
+def test_run_command_ask_name_needs_no_student_and_excludes_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("TERM", raising=False)
+    seen = {}
+
+    def fake_run(self):
+        seen["claimed"], seen["out"] = self.claimed, self.out
+
+    monkeypatch.setattr(ExerciseApp, "run", fake_run)
+    good = str(ROOT / "exercises" / "soft-power-opening.toml")
+    runner = CliRunner()
+    result = runner.invoke(exercise_group, ["run", good, "--ask-name", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert seen == {"claimed": None, "out": tmp_path} and "submission:" not in result.output
+    both = runner.invoke(exercise_group, ["run", good, "--ask-name", "--student", "A", "--out", str(tmp_path)])
+    assert both.exit_code == 2 and "do not combine it with --student" in both.output
 
 
 def test_run_command_claims_the_students_file_and_releases_it(tmp_path, monkeypatch):

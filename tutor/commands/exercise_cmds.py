@@ -75,33 +75,45 @@ def new(path: str | None, force: bool, motion: str) -> None:
 
 @exercise_group.command("run")
 @click.argument("file", metavar="FILE")
-@click.option("--student", "student", required=True, metavar="NAME", help="The student's name (any text).")
+@click.option("--student", "student", metavar="NAME", help="The student's name (any text). Required.")
 @click.option("--out", "out", default=DEFAULT_OUT, show_default=True, metavar="DIR",
               help="Where submissions are saved (a folder per exercise inside).")
 @click.option("--new", "new_attempt", is_flag=True, help="Start another attempt instead of resuming.")
+@click.option("--ask-name", is_flag=True, hidden=True,
+              help="Ask the student's name in the app instead of --student (what `tutor serve --exercise` runs).")
 @handles_errors
-def run(file: str, student: str, out: str, new_attempt: bool) -> None:
+def run(file: str, student: str | None, out: str, new_attempt: bool, ask_name: bool) -> None:
     """Run an exercise in the interactive tutor; the submission is saved after every turn.
 
     Running it again with the same --student resumes that student's unfinished submission.
     """
     from tutor.commands.play_cmd import check_terminal
-    from tutor.exercise import claim, load_exercise
+    from tutor.exercise import Claim, claim, load_exercise
 
+    if student is None and not ask_name:
+        raise click.UsageError("Missing option '--student'.")
+    if student is not None and ask_name:
+        raise click.UsageError("--ask-name asks the name in the app; do not combine it with --student")
     launched = time.perf_counter()
     check_terminal()
     exercise = load_exercise(Path(file))
-    claimed = claim(Path(out), exercise, student, new=new_attempt)
+    claimed: Claim | None = None
+    if student is not None:
+        claimed = claim(Path(out), exercise, student, new=new_attempt)
     try:
-        for note in claimed.notes:
+        for note in claimed.notes if claimed else ():
             click.echo(f"note: {note}", err=True)
         from tutor.tui.exercise import ExerciseApp
 
-        app = ExerciseApp(exercise, claimed, launched=launched)
+        app = ExerciseApp(exercise, claimed, launched=launched, out=Path(out), new_attempt=new_attempt)
         app.run()
     finally:
-        claimed.release()
-    click.echo(f"submission: {claimed.path}", err=True)
+        if claimed is not None:
+            claimed.release()
+    held = app.claimed  # served: claimed in the app, or None if the student never gave a name
+    if held is not None:
+        held.release()
+        click.echo(f"submission: {held.path}", err=True)
     if app.return_code:
         sys.exit(app.return_code)
 

@@ -2,8 +2,10 @@
 
 The name is cleaned and checked by `tutor.exercise.names` (the rules `tutor
 exercise run --student` uses) before anything is saved under it: a name that
-cannot be used stays in the field with the reason underneath. The student's
-sessions are then kept in a folder of their own, named by the name's slug.
+cannot be used stays in the field with the reason underneath. The app's
+`set_student` then uses it: a free session keeps the student's sessions in a
+folder named by the name's slug; an exercise (`tutor serve --exercise`)
+claims the student's submission, and a claim that fails is shown here too.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tutor.errors import UsageError
+from tutor.errors import TutorError, UsageError
 from tutor.exercise.names import MAX_NAME, clean_name, name_slug
 from tutor.tui.widgets.literal import literal
 
@@ -26,10 +28,14 @@ from tutor.tui.widgets.literal import literal
 class NameScreen(Screen):
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit")]
 
+    def __init__(self, saved: str = "Your sessions are saved under it.") -> None:
+        super().__init__()
+        self.saved = saved
+
     def compose(self) -> ComposeResult:
         with Vertical(id="name-box"):
             yield Static(Content.styled("Welcome to the debate tutor", "bold"))
-            yield Static("Type your name and press Enter. Your sessions are saved under it.")
+            yield Static(f"Type your name and press Enter. {self.saved}", markup=False)
             yield Input(placeholder="your name", max_length=MAX_NAME * 2, id="name")
             yield Static("", id="name-problem")
         yield Footer()
@@ -46,6 +52,12 @@ class NameScreen(Screen):
             name = clean_name(event.value)
             folder = name_slug(name)  # no random suffix: a student who comes back finds their sessions
         except UsageError as exc:  # the message only: the hint speaks of the CLI's --student
-            self.query_one("#name-problem", Static).update(literal(exc.message, "bold red"))
+            self.show_problem(exc.message)
             return
-        app.set_student(name, folder)
+        try:
+            app.set_student(name, folder)
+        except TutorError as exc:  # e.g. the exercise's submissions folder cannot be written
+            self.show_problem(exc.message)
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#name-problem", Static).update(literal(message, "bold red"))
