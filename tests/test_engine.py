@@ -205,7 +205,8 @@ def test_batching_embedder_passes_a_model_failure_to_its_callers():
 
 def test_the_tui_side_of_the_engine_imports_no_torch():
     code = ("import sys; import tutor.engine.client, tutor.tui.app, tutor.tui.screens.debate, "
-            "tutor.tui.screens.name, tutor.session; "
+            "tutor.tui.screens.name, tutor.session, tutor.tui.exercise, tutor.tui.screens.exercise, tutor.exercise, "
+            "tutor.fallacy.catalog, tutor.commands.exercise_cmds; "
             "print(sorted(m for m in ('torch', 'faiss', 'sentence_transformers', 'transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"

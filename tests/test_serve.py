@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT
 from tui_helpers import ARGUMENT, CLOCK, screen_text, sync, wait_feedback, wait_until
 from tutor import session as S
-from tutor.commands.serve_cmd import is_loopback
+from tutor.commands.serve_cmd import app_command, is_loopback
 from tutor.engine.client import TutorClient
 from tutor.engine.protocol import ENGINE_ENV
 from tutor.tui.app import TutorApp
@@ -61,6 +61,39 @@ def test_serve_warns_for_other_interfaces_and_a_busy_port_is_one_line(tmp_path):
     assert result.returncode == 2
     assert lines[0].startswith("warning: serving on 0.0.0.0:") and "no login" in lines[0]
     assert len(lines) == 2 and lines[1].startswith("error: cannot listen on 0.0.0.0:"), result.stderr
+
+
+def test_serve_exercise_is_checked_once_before_anything_starts(tmp_path):
+    good = str(ROOT / "exercises" / "soft-power-opening.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('id = "x"\ntitle = "t"\nbogus = 1\n', encoding="utf-8")
+    (tmp_path / "file").write_text("x")
+    for args, code, fragment in (  # each one line on stderr, exit 2
+        (["--exercise", str(tmp_path / "none.toml")], 2, "none.toml: no such file"),
+        (["--exercise", str(bad)], 2, "bad.toml:"),
+        (["--exercise", str(tmp_path)], 2, "is a directory"),
+        (["--exercise", good, "--out", str(tmp_path / "file" / "out")], 2, "cannot create the submissions folder"),
+        (["--exercise", good, "--index", str(tmp_path)], 2, "--index does not apply to --exercise"),
+        (["--exercise", good, "--data", str(tmp_path)], 2, "--data keeps free sessions"),
+        (["--out", str(tmp_path)], 2, "pass --exercise FILE with it"),
+    ):
+        result = subprocess.run([sys.executable, "-m", "tutor", "serve", "--port", str(free_port()), *args],
+                                capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                                env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == code, (args, result.stderr)
+        assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], (args, result.stderr)
+        assert not result.stdout  # refused before the engine starts or the server listens
+    assert not (tmp_path / "submissions").exists()
+
+
+def test_serve_exercise_runs_the_exercise_in_each_tab(tmp_path):
+    import shlex
+
+    command = shlex.split(app_command(None, Path("exercises/x.toml"), Path("out")))
+    assert command[1:6] == ["-m", "tutor", "exercise", "run", str(Path("exercises/x.toml").resolve())]
+    assert command[6:] == ["--ask-name", "--out", str(Path("out").resolve())]
+    assert shlex.split(app_command(None))[1:] == ["-m", "tutor", "play", "--ask-name"]
 
 
 @pytest.mark.e2e
@@ -121,12 +154,68 @@ async def test_the_tui_runs_turns_through_the_engine(engine, tmp_path, monkeypat
 
 
 @pytest.mark.e2e
-def test_serve_over_real_http_and_websocket(tmp_path):
+@sync
+async def test_a_served_exercise_asks_the_name_claims_and_runs_a_round_through_the_engine(engine, tmp_path,
+                                                                                          monkeypatch):
+    from tutor import exercise as E
+    from tutor.tui.exercise import ExerciseApp
+
+    monkeypatch.setenv(ENGINE_ENV, str(engine.socket_path))
+    exercise = E.load_exercise(ROOT / "exercises" / "state-approval-choice.toml")
+    out = tmp_path / "out"
+    app = ExerciseApp(exercise, None, clock=lambda: CLOCK, out=out)
+    encoded = engine_info(engine)["texts_encoded"]
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NameScreen"
+        app.screen.query_one("#name").value = "../.."
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NameScreen" and "no letters or digits" in screen_text(app)
+        assert not out.exists()  # nothing is saved under a refused name
+        app.screen.query_one("#name").value = "Grace  Hopper"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "InstructionsScreen")
+        assert "Student: Grace Hopper" in screen_text(app) and app.claimed is not None
+        await wait_until(pilot, lambda: app.ready)
+        assert isinstance(app.tutor, TutorClient)  # the turns go to the engine: no model in this app
+        await pilot.click("#choose-con")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ExerciseDebateScreen")
+        debate = app.screen
+        debate.query_one("#editor").text = (
+            "Strict approval of games is bad policy because licensing boards work with unclear standards and "
+            "quotas, so studios cannot plan releases, and many small developers give up before their games reach "
+            "players. Everyone knows this has always been the way bureaucracies behave.")
+        await pilot.press("ctrl+s")
+        await wait_feedback(pilot, debate)
+        assert "Round 2 of 2" in screen_text(app)
+    claimed = app.claimed
+    saved = E.load_submission(claimed.path)
+    claimed.release()
+    assert claimed.path.parent == out / "state-approval-choice" and claimed.path.name.startswith("grace-hopper-")
+    assert saved.student.name == "Grace Hopper" and saved.side == "con"
+    turn = saved.session.turns[0]
+    assert turn.status == "done" and turn.counters and turn.rubric is not None
+    assert engine_info(engine)["texts_encoded"] > encoded  # the engine encoded this student's turn
+
+
+def engine_info(engine) -> dict:
+    client = TutorClient.open(socket_path=engine.socket_path)
+    try:
+        return client.info
+    finally:
+        client.close()
+
+
+def serve_and_browse(args: list[str], env: dict[str, str], name: str, after_marker: bytes
+                     ) -> tuple[int, str, bytes, bytes, str, int]:
+    """Start `tutor serve ARGS`, fetch its page over real HTTP, open the websocket, type `name` on the name
+    screen, read until `after_marker`, stop the server while connected. (status, page, first, after, output, port)"""
     import aiohttp
 
     port = free_port()
-    env = dict(os.environ, TUTOR_DATA_DIR=str(tmp_path / "unused"))
-    server = subprocess.Popen([sys.executable, "-m", "tutor", "serve", "--port", str(port), "--data", str(tmp_path)],
+    server = subprocess.Popen([sys.executable, "-m", "tutor", "serve", "--port", str(port), *args],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
 
     async def browser() -> tuple[int, str, bytes, bytes]:
@@ -143,8 +232,8 @@ def test_serve_over_real_http_and_websocket(tmp_path):
                     await asyncio.sleep(0.2)
             async with http.ws_connect(f"http://127.0.0.1:{port}/ws?width=100&height=30") as ws:
                 first = await read_until(ws, b"Type your name")
-                await ws.send_json(["stdin", "Grace Hopper\r"])
-                after = await read_until(ws, b"Free argument")
+                await ws.send_json(["stdin", f"{name}\r"])
+                after = await read_until(ws, after_marker)
                 server.terminate()  # the teacher stops the server while a student is connected
                 server.stop_sent = True
                 while (await ws.receive(timeout=30)).type not in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
@@ -157,10 +246,37 @@ def test_serve_over_real_http_and_websocket(tmp_path):
         if server.poll() is None and not stopping_sent(server):
             server.terminate()
         output = server.communicate(timeout=60)[0].decode()
+    assert server.returncode == 0, output
+    assert "Traceback" not in output, output
+    return status, page, first, after, output, port
+
+
+@pytest.mark.e2e
+def test_serve_over_real_http_and_websocket(tmp_path):
+    env = dict(os.environ, TUTOR_DATA_DIR=str(tmp_path / "unused"))
+    status, page, first, after, output, port = serve_and_browse(["--data", str(tmp_path)], env, "Grace Hopper",
+                                                                b"Free argument")
     assert status == 200 and f"ws://127.0.0.1:{port}/ws" in page
     assert b"Type your name" in first and b"Free argument" in after
-    assert server.returncode == 0, output
-    assert f"serving on http://127.0.0.1:{port}" in output and "Traceback" not in output
+    assert f"serving the tutor on http://127.0.0.1:{port}" in output
+
+
+@pytest.mark.e2e
+def test_serve_an_exercise_over_real_http_and_websocket(tmp_path):
+    exercise = ROOT / "exercises" / "soft-power-opening.toml"
+    out = tmp_path / "out"
+    env = dict(os.environ, TUTOR_DATA_DIR=str(tmp_path / "unused"))
+    status, page, first, after, output, port = serve_and_browse(["--exercise", str(exercise), "--out", str(out)],
+                                                                env, "Grace Hopper", b"Start the exercise")
+    assert status == 200 and f"ws://127.0.0.1:{port}/ws" in page
+    assert b"submission for this exercise" in first and b"Start the exercise" in after
+    assert f"serving the exercise 'soft-power-opening' on http://127.0.0.1:{port}" in output
+    assert f"submissions in {out / 'soft-power-opening'}" in output
+    [claimed] = list((out / "soft-power-opening").glob("grace-hopper-*.json"))  # claimed by the tab, in the app
+    from tutor import exercise as E
+
+    assert E.load_submission(claimed).student.name == "Grace Hopper"
+    assert not (tmp_path / "unused").exists()
 
 
 def stopping_sent(server: subprocess.Popen) -> bool:

@@ -4,6 +4,11 @@
 serves the TUI with textual-serve: every browser tab gets its own TUI process,
 which asks the student's name and sends its turns to the engine over a Unix
 socket, so a class of thirty holds one model, not thirty.
+
+With `--exercise FILE`, every tab runs that exercise instead (`tutor exercise
+run FILE --ask-name`): the student's name is asked in the app, their
+submission is claimed (or resumed) under --out, and the engine loads the
+exercise's index. The file is checked once here, before anything starts.
 """
 
 from __future__ import annotations
@@ -50,15 +55,39 @@ def check_port(host: str, port: int) -> None:
         probe.close()
 
 
-def app_command(index_dir: Path | None) -> str:
+def app_command(index_dir: Path | None, exercise_file: Path | None = None, out: Path | None = None) -> str:
     """The shell command textual-serve runs for each browser tab."""
+    if exercise_file is not None:
+        command = [sys.executable, "-m", "tutor", "exercise", "run", str(exercise_file.resolve()), "--ask-name"]
+        if out is not None:
+            command += ["--out", str(out.resolve())]
+        return shlex.join(command)
     command = [sys.executable, "-m", "tutor", "play", "--ask-name"]
     if index_dir:
         command += ["--index", str(index_dir.resolve())]
     return shlex.join(command)
 
 
-def make_server(command: str, host: str, port: int) -> Any:
+def check_exercise(exercise_file: Path, out: Path) -> Any:
+    """The exercise, checked once for the whole class, and its submissions folder, created now.
+
+    ExerciseError / SubmissionError (one line, non-zero exit) before the model loads.
+    """
+    from tutor.exercise import SubmissionError, load_exercise, submissions_folder
+
+    exercise = load_exercise(exercise_file)
+    folder = submissions_folder(out, exercise)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SubmissionError(f"cannot create the submissions folder {folder}: {exc.strerror}",
+                              "choose a writable directory with --out") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SubmissionError(f"cannot write to the submissions folder {folder}", "choose a writable directory with --out")
+    return exercise
+
+
+def make_server(command: str, host: str, port: int, what: str = "the tutor") -> Any:
     from textual_serve.server import Server
 
     class ClassServer(Server):
@@ -72,8 +101,8 @@ def make_server(command: str, host: str, port: int) -> Any:
 
         async def on_startup(self, app: Any) -> None:
             shown = f"[{host}]" if ":" in host else host
-            self.console.print(f"tutor: serving on http://{shown}:{port}  (ctrl+c stops it)", highlight=False,
-                               markup=False)
+            self.console.print(f"tutor: serving {what} on http://{shown}:{port}  (ctrl+c stops it)",
+                               highlight=False, markup=False)
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -130,15 +159,39 @@ def make_server(command: str, host: str, port: int) -> Any:
               help="Use the index in DIR (default: the shipped one, or $TUTOR_INDEX).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the students' sessions under DIR/students/NAME (default: the tutor's data directory).")
+@click.option("--exercise", "exercise_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Serve this exercise instead of free sessions (its index is the one it names).")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="With --exercise: where submissions are saved  [default: submissions]")
 @handles_errors
-def serve(host: str, port: int, index_dir: Path | None, data_dir: Path | None) -> None:
-    """Serve the tutor to browsers: one tab per student, one model for the class."""
+def serve(host: str, port: int, index_dir: Path | None, data_dir: Path | None, exercise_file: Path | None,
+          out: Path | None) -> None:
+    """Serve the tutor (or one exercise) to browsers: one tab per student, one model for the class."""
     import tempfile
 
+    from tutor.commands.exercise_cmds import DEFAULT_OUT
     from tutor.engine.process import EngineProcess
     from tutor.engine.protocol import ENGINE_ENV
+    from tutor.errors import UsageError
     from tutor.session import DATA_ENV
 
+    what = "the tutor"
+    if exercise_file is None:
+        if out is not None:
+            raise UsageError("--out is where an exercise's submissions go; pass --exercise FILE with it",
+                             "free sessions are kept under --data")
+    else:
+        if index_dir is not None:
+            raise UsageError("--index does not apply to --exercise: the exercise file names its index",
+                             "set `index` in the exercise file")
+        if data_dir is not None:
+            raise UsageError("--data keeps free sessions; an exercise's submissions go to --out")
+        out = out or Path(DEFAULT_OUT)
+        exercise = check_exercise(exercise_file, out)
+        index_dir = Path(exercise.index_dir)
+        what = f"the exercise {exercise.id!r}"
+        click.echo(f"tutor: exercise {exercise.id!r} ({exercise.rounds} rounds); submissions in "
+                   f"{(out / exercise.id).resolve()}", err=True)
     if not is_loopback(host):
         click.echo(f"warning: serving on {host}:{port}: every machine that can reach this interface can use "
                    "the tutor, and there is no login", err=True)
@@ -163,7 +216,7 @@ def serve(host: str, port: int, index_dir: Path | None, data_dir: Path | None) -
         if data_dir:
             os.environ[DATA_ENV] = str(data_dir.resolve())
         engine.watch(engine_exited)
-        make_server(app_command(index_dir), host, port).serve()
+        make_server(app_command(index_dir, exercise_file, out), host, port, what).serve()
     finally:
         engine.stop()
         import shutil
