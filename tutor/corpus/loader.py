@@ -498,9 +498,11 @@ def _merge_repeats(passages: list[Passage], text: str) -> tuple[list[Passage], d
     passage (the essay's standfirst is its first paragraph's first sentence).
 
     Linear in the document: exact repeats meet in a dict of normalised texts;
-    a contained paragraph is looked for only in the passages that hold one of
-    its inner token trigrams (a substring keeps all but its first and last
-    token whole), and the containment is then checked on the text itself.
+    a contained paragraph is looked for only in the passages that hold the
+    rarest of its inner token trigrams (a substring keeps all but its first and
+    last token whole), and the containment is then checked on the text itself.
+    Only paragraphs whose inner tokens all stand in most other passages (they
+    differ in their first and last word alone) still cost a look in each.
     """
     kept: list[Passage] = []
     alias: dict[str, str] = {}
@@ -518,25 +520,30 @@ def _merge_repeats(passages: list[Passage], text: str) -> tuple[list[Passage], d
         kept.append(passage)
 
     # A paragraph of 8+ words has 8+ tokens, so it has inner trigrams; the one
-    # with the smallest hash stands for it (any would do: the check is exact).
-    # Normalising can join tokens ("e\u0301x"); with fewer inner tokens a shorter
-    # n-gram stands for it, and with none at all every passage is a candidate.
+    # held by the fewest passages stands for it (any would do: the check is
+    # exact), so boilerplate every paragraph shares never makes every paragraph
+    # a host to look in. Normalising can join tokens ("e\u0301x"); with fewer
+    # inner tokens a shorter n-gram stands for it, and with none at all every
+    # passage is a candidate.
     words = {p.id: tokens(normal[p.id]) for p in kept}
-    anchor_of: dict[str, int | None] = {}
+    inner: dict[str, list[int]] = {}
     sizes: set[int] = set()
     for passage in kept:
         if word_count(passage.text) < 8 or not passage.id.endswith(".1"):
             continue
         n = min(3, len(words[passage.id]) - 2)
-        anchor_of[passage.id] = min(_ngrams(words[passage.id], n, inner=True)) if n > 0 else None
+        inner[passage.id] = _ngrams(words[passage.id], n, inner=True) if n > 0 else []
         sizes.add(n)
-    wanted = {a for a in anchor_of.values() if a is not None}
-    holders: dict[int, list[int]] = {}  # anchor -> positions in kept of the passages holding it
+    wanted = {h for grams in inner.values() for h in grams}
+    holders: dict[int, list[int]] = {}  # n-gram -> positions in kept of the passages holding it
     if wanted:
         for position, passage in enumerate(kept):
             found = {h for n in sizes if n > 0 for h in _ngrams(words[passage.id], n) if h in wanted}
-            for anchor in found:
-                holders.setdefault(anchor, []).append(position)
+            for gram in found:
+                holders.setdefault(gram, []).append(position)
+    anchor_of: dict[str, int | None] = {
+        pid: min(grams, key=lambda h: len(holders[h])) if grams else None for pid, grams in inner.items()
+    }
     everyone = range(len(kept))
 
     removed: set[int] = set()
