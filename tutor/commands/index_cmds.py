@@ -57,21 +57,23 @@ def build(corpus: Path | None, out: Path | None, model: str | None, no_findings:
 def info(index_dir: Path | None, as_json: bool) -> None:
     """Show what an index holds and how it was built."""
     from tutor.index import read_manifest
+    from tutor.text import printable
 
     index_dir = index_dir or default_index_dir()
     manifest = read_manifest(index_dir)
     if as_json:
         emit_json({"index": str(index_dir), **manifest.to_dict()})
         return
-    click.echo(f"index        {index_dir}")
-    click.echo(f"passages     {manifest.passage_count}")
-    click.echo(f"documents    {', '.join(d['id'] for d in manifest.documents) or '-'}")
-    click.echo(f"model        {manifest.model} (weights sha256 {manifest.weights_sha256[:16]}…)")
-    click.echo(f"dimension    {manifest.dimension}")
-    click.echo(f"corpus       {manifest.corpus_path} (sha256 {manifest.corpus_hash[:16]}…)")
-    click.echo(f"built        {manifest.built_at} by tutor {manifest.tool_version}, format {manifest.format_version}")
+    echo = lambda line: click.echo(printable(line))  # noqa: E731 - the manifest may come from anyone
+    echo(f"index        {index_dir}")
+    echo(f"passages     {manifest.passage_count}")
+    echo(f"documents    {', '.join(d['id'] for d in manifest.documents) or '-'}")
+    echo(f"model        {manifest.model} (weights sha256 {manifest.weights_sha256[:16]}…)")
+    echo(f"dimension    {manifest.dimension}")
+    echo(f"corpus       {manifest.corpus_path} (sha256 {manifest.corpus_hash[:16]}…)")
+    echo(f"built        {manifest.built_at} by tutor {manifest.tool_version}, format {manifest.format_version}")
     if manifest.annotations:
-        click.echo(f"annotations  {', '.join(sorted(manifest.annotations))}")
+        echo(f"annotations  {', '.join(sorted(manifest.annotations))}")
 
 
 @index_group.command("verify")
@@ -83,15 +85,16 @@ def info(index_dir: Path | None, as_json: bool) -> None:
 def verify(index_dir: Path | None, corpus: Path | None, model: str | None, as_json: bool) -> None:
     """Check an index: intact files, fresh against its corpus, same model. Exit 1 if not."""
     from tutor.index import verify_index
+    from tutor.text import printable
 
     report = verify_index(index_dir or default_index_dir(), corpus, model)
     if as_json:
         emit_json(report.to_dict())
     elif report.ok:
-        click.echo(f"ok: {report.index_dir} is intact, fresh and built with {report.manifest.model}")  # type: ignore[union-attr]
+        click.echo(printable(f"ok: {report.index_dir} is intact, fresh and built with {report.manifest.model}"))  # type: ignore[union-attr]
     else:
         for problem in report.problems:
-            click.echo(f"{problem['problem']}: {problem['message']} ({problem['hint']})", err=True)
+            click.echo(printable(f"{problem['problem']}: {problem['message']} ({problem['hint']})"), err=True)
     if not report.ok:
         raise SystemExit(1)
 
@@ -118,5 +121,5 @@ def search(text: str | None, k: int, index_dir: Path | None, model: str | None, 
         click.echo(f"note: {note}", err=True)
     for rank, hit in enumerate(result["results"], start=1):
         source = hit["source"]
-        click.echo(f"{rank}. [{hit['score']:.3f}] {hit['id']} ({source['title']}, line {source['line']})")
+        click.echo(printable(f"{rank}. [{hit['score']:.3f}] {hit['id']} ({source['title']}, line {source['line']})"))
         click.echo(f"   {printable(hit['text'])}")
