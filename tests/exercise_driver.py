@@ -1,8 +1,10 @@
 """Run an exercise headless in its own process, for the kill -9 tests (not a test module).
 
-usage: exercise_driver.py EXERCISE OUT STUDENT SLOW_FROM
+usage: exercise_driver.py EXERCISE OUT STUDENT SLOW_FROM [TURNS_JSON]
 
-Submits the turns of exercise_helpers.TURNS through the Pilot; the feedback
+Submits the turns of exercise_helpers.TURNS through the Pilot, with the fake
+embedder; with TURNS_JSON (a file holding a JSON list of turn texts), those
+turns with the real model and the exercise's index. The feedback
 for turn SLOW_FROM and later takes a minute (so the parent can kill the
 process while that turn is pending). After each save it prints
 "saved N STATUS" (N turns on disk, the last one's status), flushed.
@@ -11,6 +13,7 @@ process while that turn is pending). After each save it prints
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import time
 from pathlib import Path
@@ -36,8 +39,14 @@ class SlowTutor:
         return self.tutor.run_turn(session, turn, k)
 
 
-async def main(exercise_file: str, out: str, student: str, slow_from: int) -> None:
+async def main(exercise_file: str, out: str, student: str, slow_from: int, turns_file: str | None = None) -> None:
     exercise = E.load_exercise(exercise_file)
+    if turns_file is None:
+        texts, tutor = TURNS, fast_tutor(exercise.index_dir)
+    else:
+        from tutor.api import Tutor
+
+        texts, tutor = json.loads(Path(turns_file).read_text(encoding="utf-8")), Tutor.open(exercise.index_dir)
     claimed = E.claim(Path(out), exercise, student)
     original = claimed.save
 
@@ -48,13 +57,13 @@ async def main(exercise_file: str, out: str, student: str, slow_from: int) -> No
         return path
 
     claimed.save = save  # type: ignore[method-assign]
-    app = ExerciseApp(exercise, claimed, tutor=SlowTutor(fast_tutor(exercise.index_dir), slow_from))
+    app = ExerciseApp(exercise, claimed, tutor=SlowTutor(tutor, slow_from))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+s")  # start (the side: pro)
         await wait_until(pilot, lambda: type(app.screen).__name__ == "ExerciseDebateScreen")
         debate = app.screen
-        for text in TURNS[len(claimed.submission.session.turns):]:
+        for text in texts[len(claimed.submission.session.turns):]:
             debate.query_one("#editor").text = text
             debate.feedback_event.clear()
             await pilot.press("ctrl+s")
@@ -62,4 +71,4 @@ async def main(exercise_file: str, out: str, student: str, slow_from: int) -> No
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])))
+    asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), *sys.argv[5:6]))

@@ -1,12 +1,18 @@
 """Shared helpers for the exercise tests (not a test module): a fast exercise on a fake-embedder index,
-and arguments that fit its word limits."""
+arguments that fit its word limits, and a student's run in a process of its own (exercise_driver.py)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
-from conftest import SHIPPED_CORPUS, FakeEmbedder
+from conftest import ROOT, SHIPPED_CORPUS, FakeEmbedder
+
+DRIVER = Path(__file__).resolve().parent / "exercise_driver.py"
 
 CLOCK = "2026-01-01T00:00:00+00:00"
 SHORT = "Soft power is real."
@@ -47,3 +53,26 @@ def fast_tutor(index_dir: Path | str) -> Any:
     from tutor.index import load_index
 
     return Tutor(load_index(Path(index_dir)), FakeEmbedder())
+
+
+def run_driver(exercise_file: Path, out: Path, student: str, slow_from: int,
+               turns_file: Path | None = None) -> subprocess.Popen:
+    """exercise_driver.py in its own process (see its usage); `turns_file`: those turns, with the real model."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
+    args = [str(exercise_file), str(out), student, str(slow_from), *([str(turns_file)] if turns_file else [])]
+    return subprocess.Popen([sys.executable, str(DRIVER), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+
+
+def read_until(proc: subprocess.Popen, wanted: str, timeout: float = 120) -> list[str]:
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        seen.append(line.strip())
+        if line.strip() == wanted:
+            return seen
+    proc.kill()
+    raise AssertionError(f"never saw {wanted!r}: {seen} {proc.stderr.read()[-2000:]}")

@@ -1,4 +1,5 @@
-"""A class's submissions folder built through the exercise code (claim, submit, save), no model needed.
+"""A class's submissions folder built through the exercise code (claim, submit, save), no model needed;
+and a reader of the HTML report (parse_html).
 
 Turns are completed with plain results, as tests/test_exercise.py does: the
 files are what `tutor exercise run` writes, down to the grade and timings.
@@ -7,6 +8,7 @@ files are what `tutor exercise run` writes, down to the grade and timings.
 from __future__ import annotations
 
 import datetime as _dt
+import html.parser
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,3 +160,25 @@ def build_class(root: Path) -> tuple[E.Exercise, Path, dict[str, Path]]:
     files["newer"] = folder / "newer.json"
     files["newer"].write_text(json.dumps(newer), encoding="utf-8")
     return exercise, folder, files
+
+
+class _Parser(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.images: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "img":
+            self.images.append(dict(attrs)["src"])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse_html(text: str) -> _Parser:
+    parser = _Parser()
+    parser.feed(text)
+    return parser

@@ -7,26 +7,19 @@ the e2e test runs a shipped exercise with the real model and the shipped index.
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
-from exercise_helpers import CLOCK, LONG, SHORT, TURNS, fast_exercise, fast_tutor
+from exercise_helpers import CLOCK, LONG, SHORT, TURNS, fast_exercise, fast_tutor, read_until, run_driver
 from tui_helpers import screen_text, static_text, sync, wait_feedback, wait_until
 from tutor import exercise as E
 from tutor.commands.exercise_cmds import exercise_group
 from tutor.tui.exercise import ExerciseApp
-
-DRIVER = Path(__file__).resolve().parent / "exercise_driver.py"
-
 
 class Clock:
     """A clock the test moves: ISO times from CLOCK plus `seconds`."""
@@ -160,26 +153,6 @@ async def test_focus_findings_are_shown_first(tmp_path):
         shown = debate.check_to_show(turn)
         assert [f.type for f in shown.findings] == ["hasty_generalization", "ad_hominem"]
         assert [f.type for f in turn.check.findings] == ["ad_hominem", "hasty_generalization"]  # record unchanged
-
-
-def run_driver(exercise_file: Path, out: Path, student: str, slow_from: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
-    return subprocess.Popen([sys.executable, str(DRIVER), str(exercise_file), str(out), student, str(slow_from)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-
-
-def read_until(proc: subprocess.Popen, wanted: str, timeout: float = 120) -> list[str]:
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        seen.append(line.strip())
-        if line.strip() == wanted:
-            return seen
-    proc.kill()
-    raise AssertionError(f"never saw {wanted!r}: {seen} {proc.stderr.read()[-2000:]}")
 
 
 @sync

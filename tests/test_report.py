@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import html.parser
 import io
 import json
 import re
@@ -16,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from report_helpers import AD_HOMINEM, Plan, build_class, play, write_exercise
+from report_helpers import AD_HOMINEM, Plan, build_class, parse_html, play, write_exercise
 from tutor.commands.exercise_cmds import exercise_group
 from tutor.exercise import render
 from tutor.exercise.charts import png_bytes, terminal_charts
@@ -134,28 +133,6 @@ def test_csv_one_row_per_student(klass, tmp_path):
     ben = rows[1]
     assert ben["fallacies"] == "ad_hominem:2; hasty_generalization:1; straw_man:1" and ben["late_turns"] == "1 3"
     assert len(ben["turn_scores"].split()) == 3 and ben["counters_dropped"] == "6"
-
-
-class _Parser(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.text: list[str] = []
-        self.images: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        if tag == "img":
-            self.images.append(dict(attrs)["src"])
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def parse_html(text: str) -> _Parser:
-    parser = _Parser()
-    parser.feed(text)
-    return parser
 
 
 def test_html_embeds_both_charts_and_escapes_names(klass, tmp_path):
