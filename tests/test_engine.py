@@ -120,6 +120,9 @@ def test_engine_death_is_one_line_for_waiting_and_later_calls(sock_dir):
         time.sleep(0.3)
         child.kill()
         waiter.join(10)
+        # The waiting call may fail before the kernel has released the dead engine's listener (its
+        # connection can be closed first); a later call is one made once the engine is gone.
+        child.wait(10)
         assert not waiter.is_alive()
         assert len(failures) == 1 and isinstance(failures[0], EngineError)
         line = failures[0].one_line()
