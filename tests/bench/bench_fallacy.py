@@ -1,15 +1,25 @@
-"""Benchmark: the cost the fallacy checker adds on top of the embedding.
+"""Benchmark: what the fine-tuned fallacy checker costs, as ratios measured in one run.
 
-Run: .venv/bin/python tests/bench/bench_fallacy.py
-Prints (no asserts) the warm time to encode a ~200-word argument's units and
-the warm time of checker.check(text, unit_vectors=...), the added cost
-(target <= 20 ms), plus check_many throughput.
+Run: .venv/bin/python tests/bench/bench_fallacy.py [--repeat 20]
+Prints (no asserts), each as the median of per-round ratios (tests/bench/paired.py):
+  1. `check` of a ~200-word text next to one bare encode of its sentences (target <= 2.0);
+  2. a debate turn's feedback (Tutor.run_turn: what the TUI's submit waits for) next to
+     counter + check called on their own (target <= 1.5);
+  3. for the index build with findings next to the bare encode, run bench_index.py (target <= 2.2).
+Also the cold load of the fine-tuned model.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from paired import median_ratio, paired_rounds  # noqa: E402
 
 ARGUMENT = (
     "The city should build the tram line along the river, because the bus routes there are already full at rush hour. "
@@ -25,44 +35,48 @@ ARGUMENT = (
     "Real citizens of this city support public transport. "
     "The line would also connect the hospital, the university and the two largest housing estates in the east."
 )
-
-
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
+TURN = "K-pop makes people love Korea, so it is real soft power. Anyone who denies this is just jealous."
 
 
 def main() -> None:
-    from tutor.corpus.segment import word_count
-    from tutor.fallacy.checker import FallacyChecker
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
 
-    t0 = time.perf_counter()
-    checker = FallacyChecker()
-    embedder = checker.embedder
-    load_s = time.perf_counter() - t0
+    from tutor.api import Tutor
+    from tutor.corpus.segment import word_count
+    from tutor.fallacy import learned
+    from tutor.fallacy.checker import FallacyChecker
+    from tutor.session import Session
+
+    started = time.perf_counter()
+    learned.load()
+    load_s = time.perf_counter() - started
+    tutor = Tutor.open()
+    checker = FallacyChecker(tutor.embedder)
     units = checker.units(ARGUMENT)
-    texts = [ARGUMENT[u.start : u.end] for u in units]
-    for _ in range(3):  # warm up
-        vectors = embedder.encode(texts)
-        checker.check(ARGUMENT, unit_vectors=vectors)
-    encode = timed(lambda: embedder.encode(texts), 20)
-    added = timed(lambda: checker.check(ARGUMENT, unit_vectors=vectors), 50)
-    full = timed(lambda: checker.check(ARGUMENT), 10)
-    batch = [ARGUMENT] * 50
-    t0 = time.perf_counter()
-    checker.check_many(batch)
-    many_s = time.perf_counter() - t0
-    findings = checker.check(ARGUMENT, unit_vectors=vectors)
-    print(f"argument: {word_count(ARGUMENT)} words, {len(units)} units, {len(findings)} findings")
-    print(f"model + weights load (cold): {load_s:.2f} s")
-    print(f"encode units (warm):         median {statistics.median(encode):7.2f} ms   p90 {sorted(encode)[int(0.9 * len(encode))]:7.2f} ms")
-    print(f"check with unit_vectors:     median {statistics.median(added):7.2f} ms   p90 {sorted(added)[int(0.9 * len(added))]:7.2f} ms   (added cost; target <= 20 ms)")
-    print(f"check end to end (warm):     median {statistics.median(full):7.2f} ms")
-    print(f"check_many 50 arguments:     {many_s:.2f} s  ({50 / many_s:.1f} arguments/s)")
+    sentences = [ARGUMENT[u.start : u.end] for u in units]
+    checker.check(ARGUMENT)
+    tutor.embedder.encode(sentences)
+    check_ms, encode_ms = paired_rounds([lambda: checker.check(ARGUMENT), lambda: tutor.embedder.encode(sentences)],
+                                        args.repeat)
+    print(f"text: {word_count(ARGUMENT)} words, {len(units)} sentences; fine-tuned model cold load {load_s:.2f} s")
+    print(f"1. check {statistics.median(check_ms):.1f} ms / bare encode of its sentences "
+          f"{statistics.median(encode_ms):.1f} ms = {median_ratio(check_ms, encode_ms):.2f}x (target <= 2.0)")
+
+    session = Session.new(motion="soft_power_real", side="pro")
+    turn = session.submit(TURN)
+    tutor.warm()
+    tutor.run_turn(session, turn)
+
+    def apart() -> None:
+        tutor.counter(TURN, "soft_power_real", "pro")
+        tutor.check(TURN)
+
+    turn_ms, apart_ms = paired_rounds([lambda: tutor.run_turn(session, turn), apart], args.repeat)
+    print(f"2. turn feedback {statistics.median(turn_ms):.1f} ms / counter + check {statistics.median(apart_ms):.1f} ms "
+          f"= {median_ratio(turn_ms, apart_ms):.2f}x (target <= 1.5)")
+    print("3. index build with findings / bare encode: run tests/bench/bench_index.py")
 
 
 if __name__ == "__main__":

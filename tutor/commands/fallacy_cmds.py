@@ -40,30 +40,32 @@ def _render(findings: list[dict]) -> str:
 @click.option("--debate", is_flag=True,
               help="With --batch: the lines are the turns of one debate; also report a key term "
                    "that shifts meaning between turns (equivocation). Prints one JSON object.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="X",
+              help="Report a finding only at confidence X or more (0-1), for every type, instead of each "
+                   "type's own threshold (chosen for precision 0.85): higher X, fewer but surer findings.")
 @handles_errors
-def check(text: str | None, as_json: bool, batch: str | None, debate: bool) -> None:
+def check(text: str | None, as_json: bool, batch: str | None, debate: bool, min_confidence: float | None) -> None:
     """Check an argument (TEXT, or - for standard input) for fallacies.
 
     The checker stays quiet unless it is confident: "no fallacy found" is a
     normal answer.
     """
     from tutor.api import check_texts
+    from tutor.fallacy.checker import FallacyChecker
 
+    checker = FallacyChecker(min_confidence=min_confidence)
     if batch is not None:
         if text is not None:
             raise UsageError("give either TEXT or --batch, not both")
         items = read_batch(batch)
         if debate:
-            from tutor.fallacy.checker import FallacyChecker
-
             first_batch_error(items, batch)
-            checker = FallacyChecker()
             results = check_texts([item.text for item in items], checker)
             emit_json({"texts": results,
                        "debate_findings": [f.to_dict() for f in checker.check_debate([r["text"] for r in results])]
                        if results else []})
             return
-        good = iter(check_texts([item.text for item in items if item.error is None]))
+        good = iter(check_texts([item.text for item in items if item.error is None], checker))
         answer_batch(items, lambda _item: next(good))
         return
     if debate:
@@ -75,7 +77,7 @@ def check(text: str | None, as_json: bool, batch: str | None, debate: bool) -> N
 
     if not printable(text).strip():
         raise UsageError("the text is empty", "pass an argument to check")
-    [result] = check_texts([text])
+    [result] = check_texts([text], checker)
     if as_json:
         emit_json(result)
         return

@@ -94,18 +94,65 @@ def explain(type_id: str, sentence: str, marker: str | None, subtype: str | None
 
 
 class FallacyChecker:
-    """Rules plus classifier. Pass `embedder` (anything with .encode/.dimension/.name)
-    to reuse one the caller already holds, or a fake one in tests; `classifier`
-    to replace the shipped weights (tests); `thresholds` to override per type."""
+    """Rules plus a model. By default the model is the fine-tuned one
+    (tutor.fallacy.learned), which reads each sentence in its context. Pass
+    `classifier` to use the baseline classifier on sentence embeddings instead
+    (the old checker, kept for comparison), with `embedder` (anything with
+    .encode/.dimension/.name) or a fake one in tests; `thresholds` overrides
+    per type; `min_confidence` replaces every type's threshold (a teacher
+    trading recall for precision); `learned` passes a loaded model; `wic` a loaded
+    word-in-context model (tutor.fallacy.wic) for equivocation, or False for the
+    lexicon alone (the default with a baseline classifier, as the old checker had)."""
 
     def __init__(self, embedder: Any = None, classifier: fmodel.Classifier | None = None,
-                 thresholds: dict[str, float] | None = None, check_model_name: bool = True) -> None:
+                 thresholds: dict[str, float] | None = None, check_model_name: bool = True,
+                 learned: Any = None, min_confidence: float | None = None, wic: Any = None) -> None:
+        if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+            raise UsageError(f"minimum confidence {min_confidence} is not between 0 and 1", "give a number like 0.7")
         self._embedder = embedder
         self._classifier = classifier
         self._thresholds = dict(thresholds or {})
         self._check_model_name = check_model_name
+        self._learned = learned
+        self.uses_learned = classifier is None
+        self._wic = wic if wic is not None else (None if self.uses_learned else False)
+        self.min_confidence = min_confidence
 
     # -- lazy parts -------------------------------------------------------
+    @property
+    def learned(self) -> Any:
+        """The fine-tuned model, loaded once per process on first use."""
+        if self._learned is None:
+            from tutor.fallacy import learned
+
+            self._learned = learned.load()
+        return self._learned
+
+    @property
+    def wic(self) -> Any:
+        """The word-in-context model and the base encoder it reads with, or None (lexicon only)."""
+        if self._wic is False:
+            return None
+        if self._wic is None:
+            from tutor.fallacy import wic
+            from tutor.learn.encoder import load_base
+
+            base = load_base(None)
+            self._wic = (wic.load(base_weights_sha256=base.weights_sha256), base)
+        elif not isinstance(self._wic, tuple):
+            from tutor.learn.encoder import load_base
+
+            self._wic = (self._wic, load_base(None))
+        return self._wic
+
+    def ready(self) -> None:
+        """Load what checking needs now; ModelError says why it cannot check."""
+        if self.uses_learned:
+            self.learned
+        else:
+            self.embedder
+        self.wic
+
     @property
     def classifier(self) -> fmodel.Classifier:
         if self._classifier is None:
@@ -124,13 +171,17 @@ class FallacyChecker:
             if expected and name != expected:
                 raise ModelError(
                     f"the fallacy classifier was trained on {expected} embeddings, not {name}",
-                    "use the default model or retrain with `python -m tutor.fallacy.train`",
+                    "use the default model or retrain with `python -m tutor.fallacy.baseline_train`",
                 )
         return self._embedder
 
     def threshold(self, type_id: str) -> float:
+        if self.min_confidence is not None:
+            return self.min_confidence
         if type_id in self._thresholds:
             return self._thresholds[type_id]
+        if self.uses_learned and type_id in self.learned.thresholds:
+            return float(self.learned.thresholds[type_id])
         if type_id == "equivocation":
             return float(self.classifier.thresholds.get("equivocation", EQUIVOCATION_THRESHOLD))
         return float(self.classifier.thresholds.get(type_id, DEFAULT_THRESHOLD))
@@ -138,39 +189,38 @@ class FallacyChecker:
     # -- units ------------------------------------------------------------
     def units(self, text: str) -> list[Span]:
         """The sentence units that are classified (only those with letters)."""
-        _require_text(text)
-        out: list[Span] = []
-        for span in sentence_spans(text):
-            for piece in _cut(text, span):
-                if _LETTER.search(text, piece.start, piece.end):
-                    out.append(piece)
-        return out
+        return sentence_units(text)
 
     # -- checking ---------------------------------------------------------
     def check(self, text: str, unit_vectors: np.ndarray | None = None,
-              units: list[Span] | None = None) -> list[Finding]:
-        """Findings on `text`; `units` (from `self.units(text)`) spare splitting it again."""
-        units = self.units(text) if units is None else units
-        if not units:
-            return []
-        vectors = self._vectors(text, units, unit_vectors)
-        findings = self._classify(text, units, vectors)
-        findings.extend(self._equivocations([text], [units], single=True))
-        return sorted(findings, key=lambda f: (f.start, f.end, f.type))
+              units: list[Span] | None = None, reply_to: str = "") -> list[Finding]:
+        """Findings on `text`; `units` (from `self.units(text)`) spare splitting it again;
+        `reply_to` is the text it answers (read as context by the fine-tuned model)."""
+        return self.check_many([text], [reply_to], units=[units] if units is not None else None,
+                               unit_vectors=[unit_vectors] if unit_vectors is not None else None)[0]
 
-    def check_many(self, texts: Sequence[str], batch_size: int = 64) -> list[list[Finding]]:
-        """Check many texts, encoding all their units in shared batches."""
-        all_units = [self.units(t) for t in texts]
-        flat = [t[u.start : u.end] for t, units in zip(texts, all_units) for u in units]
-        if not flat:
-            return [[] for _ in texts]
-        vectors = self.embedder.encode(flat, batch_size=batch_size) if flat else None
-        results: list[list[Finding]] = []
-        row = 0
-        for text, units in zip(texts, all_units):
-            block = vectors[row : row + len(units)]
-            row += len(units)
-            results.append(self.check(text, unit_vectors=block, units=units) if units else [])
+    def check_many(self, texts: Sequence[str], replies: Sequence[str] | None = None, batch_size: int = 16,
+                   units: Sequence[list[Span]] | None = None,
+                   unit_vectors: Sequence[np.ndarray] | None = None) -> list[list[Finding]]:
+        """Check many texts (each with the text it replies to), the model reading them in batches."""
+        all_units = list(units) if units is not None else [self.units(t) for t in texts]
+        replies = list(replies) if replies is not None else ["" for _ in texts]
+        if self.uses_learned:
+            probs: list[np.ndarray] = []
+            for first in range(0, len(texts), batch_size):
+                chunk = range(first, min(len(texts), first + batch_size))
+                probs.extend(self.learned.predict(
+                    [(texts[i], [(u.start, u.end) for u in all_units[i]], replies[i]) for i in chunk]))
+            types = self.learned.types
+        else:
+            probs = self._baseline_probs(texts, all_units, unit_vectors, batch_size)
+            types = tuple(t for t in self.classifier.classes if t != "none")
+        results = []
+        for text, spans, p in zip(texts, all_units, probs):
+            findings = self._findings(text, spans, p, types) if spans else []
+            if spans:
+                findings.extend(self._equivocations([text], [spans], single=True))
+            results.append(sorted(findings, key=lambda f: (f.start, f.end, f.type)))
         return results
 
     def check_debate(self, texts: Sequence[str]) -> list[Finding]:
@@ -181,35 +231,47 @@ class FallacyChecker:
         return self._equivocations(list(texts), units, single=False)
 
     # -- internals --------------------------------------------------------
-    def _vectors(self, text: str, units: list[Span], given: np.ndarray | None) -> np.ndarray:
+    def _baseline_probs(self, texts: Sequence[str], all_units: list[list[Span]],
+                        given: Sequence[np.ndarray] | None, batch_size: int) -> list[np.ndarray]:
+        """The baseline classifier's probabilities per unit (columns: its classes without "none")."""
         if given is None:
-            return np.asarray(self.embedder.encode([text[u.start : u.end] for u in units]), dtype=np.float32)
-        vectors = np.asarray(given, dtype=np.float32)
-        if vectors.ndim != 2 or vectors.shape[0] != len(units):
-            raise UsageError(
-                f"unit_vectors has shape {vectors.shape}, expected ({len(units)}, dimension)",
-                "encode exactly the texts of checker.units(text), in order",
-            )
-        return vectors
+            flat = [t[u.start : u.end] for t, spans in zip(texts, all_units) for u in spans]
+            encoded = np.asarray(self.embedder.encode(flat, batch_size=64), dtype=np.float32) if flat else None
+            vectors, row = [], 0
+            for spans in all_units:
+                vectors.append(encoded[row : row + len(spans)] if encoded is not None else np.zeros((0, 1)))
+                row += len(spans)
+        else:
+            vectors = [np.asarray(v, dtype=np.float32) for v in given]
+        keep = [i for i, c in enumerate(self.classifier.classes) if c != "none"]
+        out = []
+        for text, spans, v in zip(texts, all_units, vectors):
+            if not spans:
+                out.append(np.zeros((0, len(keep)), np.float32))
+                continue
+            if v.ndim != 2 or v.shape[0] != len(spans):
+                raise UsageError(
+                    f"unit_vectors has shape {v.shape}, expected ({len(spans)}, dimension)",
+                    "encode exactly the texts of checker.units(text), in order",
+                )
+            rules = np.zeros((len(spans), len(fmodel.SENTENCE_TYPES)), dtype=np.float32)
+            index = {t: i for i, t in enumerate(fmodel.SENTENCE_TYPES)}
+            for row, unit in enumerate(spans):
+                for hit in rule_hits(text, unit.start, unit.end):
+                    rules[row, index[hit.type]] = 1.0
+            out.append(self.classifier.predict_proba(fmodel.features(v, rules))[:, keep])
+        return out
 
-    def _classify(self, text: str, units: list[Span], vectors: np.ndarray) -> list[Finding]:
-        hits_per_unit = [rule_hits(text, u.start, u.end) for u in units]
-        rules = np.zeros((len(units), len(fmodel.SENTENCE_TYPES)), dtype=np.float32)
-        index = {t: i for i, t in enumerate(fmodel.SENTENCE_TYPES)}
-        for row, hits in enumerate(hits_per_unit):
-            for hit in hits:
-                rules[row, index[hit.type]] = 1.0
-        probs = self.classifier.predict_proba(fmodel.features(vectors, rules))
-        classes = self.classifier.classes
+    def _findings(self, text: str, units: list[Span], probs: np.ndarray, types: Sequence[str]) -> list[Finding]:
         findings: list[Finding] = []
         for row, unit in enumerate(units):
-            for col, type_id in enumerate(classes):
-                if type_id == "none":
-                    continue
+            hits = None
+            for col, type_id in enumerate(types):
                 p = float(probs[row, col])
                 if p < self.threshold(type_id):
                     continue
-                findings.append(self._finding(text, unit, type_id, p, [h for h in hits_per_unit[row] if h.type == type_id]))
+                hits = rule_hits(text, unit.start, unit.end) if hits is None else hits
+                findings.append(self._finding(text, unit, type_id, p, [h for h in hits if h.type == type_id]))
         return findings
 
     def _finding(self, text: str, unit: Span, type_id: str, p: float, hits: list[RuleHit]) -> Finding:
@@ -230,31 +292,65 @@ class FallacyChecker:
         )
 
     def _equivocations(self, texts: list[str], units: list[list[Span]], single: bool) -> list[Finding]:
+        """Shifts the lexicon sees (two clearly signalled senses), then those the word-in-context
+        model sees (any repeated key term whose two uses read as different senses)."""
         uses: list[eq.Use] = []
         for index, (text, spans) in enumerate(zip(texts, units)):
             uses.extend(eq.find_uses(text, spans, index))
         threshold = self.threshold("equivocation")
         findings = []
+        flagged = set()
         for shift in eq.find_shifts(uses):
             if shift.confidence < threshold:
                 continue
+            flagged.add(shift.term)
             a, b = shift.first, shift.second
-            ta, tb = texts[a.text_index], texts[b.text_index]
-            qa, qb = ta[a.start : a.end], tb[b.start : b.end]
-            where = "" if single else (" in the same text" if a.text_index == b.text_index else f" (text {a.text_index} and text {b.text_index})")
-            explanation = (
-                f'The key term "{shift.term}" shifts meaning{where}: "{_clip(qa, 40)}" is used as {a.sense}, '
-                f'but "{_clip(qb, 40)}" as {b.sense}; a step that holds for one sense is applied to the other.'
-            )
-            findings.append(Finding(
-                type="equivocation", label=get_type("equivocation").label, start=a.start, end=a.end, quote=qa,
-                confidence=shift.confidence, explanation=explanation,
-                suggestion=f'Define "{shift.term}" once and keep to it, or use separate words for the two senses and check each step again.',
-                text_index=None if single else a.text_index,
-                other={"start": b.start, "end": b.end, "quote": qb, "sense": b.sense, "text_index": b.text_index},
-                senses=[a.sense, b.sense],
-            ))
+            findings.append(self._shift_finding(texts, single, shift.term, a, b, a.sense, b.sense, shift.confidence))
+        if self.wic is not None:
+            model, base = self.wic
+            # P(same) below the model's flagging threshold; --min-confidence X asks P(different) >= X
+            below = model.shift_threshold if self.min_confidence is None else 1.0 - self.min_confidence
+            candidates = {t: c for t, c in eq.candidate_uses(texts, units, uses, model.vocabulary).items() if t not in flagged}
+            for shift in eq.find_context_shifts(texts, candidates, model, base, below):
+                a, b = shift.first, shift.second
+                senses = [c.sense or eq.gloss(texts[c.text_index], c) for c in (a, b)]
+                findings.append(self._shift_finding(texts, single, shift.term, a, b, senses[0], senses[1],
+                                                    1.0 - shift.same_sense))
         return findings
+
+    def _shift_finding(self, texts: list[str], single: bool, term: str, a: Any, b: Any, sense_a: str, sense_b: str,
+                       confidence: float) -> Finding:
+        ta, tb = texts[a.text_index], texts[b.text_index]
+        qa, qb = ta[a.start : a.end], tb[b.start : b.end]
+        where = "" if single else (" in the same text" if a.text_index == b.text_index else f" (text {a.text_index} and text {b.text_index})")
+        explanation = (
+            f'The key term "{term}" shifts meaning{where}: "{_clip(qa, 40)}" is used {_as(sense_a)}, '
+            f'but "{_clip(qb, 40)}" {_as(sense_b)}; a step that holds for one sense is applied to the other.'
+        )
+        return Finding(
+            type="equivocation", label=get_type("equivocation").label, start=a.start, end=a.end, quote=qa,
+            confidence=confidence, explanation=explanation,
+            suggestion=f'Define "{term}" once and keep to it, or use separate words for the two senses and check each step again.',
+            text_index=None if single else a.text_index,
+            other={"start": b.start, "end": b.end, "quote": qb, "sense": sense_b, "text_index": b.text_index},
+            senses=[sense_a, sense_b],
+        )
+
+
+def _as(sense: str) -> str:
+    """'as coercion (...)' for a named sense; a gloss already reads 'as in "..."'."""
+    return sense if sense.startswith("as in ") else f"as {sense}"
+
+
+def sentence_units(text: str) -> list[Span]:
+    """The sentence units of `text` that are classified (only those with letters)."""
+    _require_text(text)
+    out: list[Span] = []
+    for span in sentence_spans(text):
+        for piece in _cut(text, span):
+            if _LETTER.search(text, piece.start, piece.end):
+                out.append(piece)
+    return out
 
 
 def _require_text(text: Any) -> None:

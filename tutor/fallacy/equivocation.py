@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from tutor.corpus.segment import Span
+from tutor.fallacy.wic import SAME_SENSE_THRESHOLD  # noqa: F401  (with same_sense_probability: the pair API)
 
 _I = re.IGNORECASE
 
@@ -201,3 +202,122 @@ def find_shifts(uses: list[Use]) -> list[Shift]:
         if best is not None:
             shifts.append(best)
     return shifts
+
+
+# -- word in context: a repeated key term, judged by its contextual vectors ------------------------
+#
+# Key terms are the lexicon's and those of the word-in-context training pairs (the terms arguments
+# shift on: "theory", "natural", "fair", "average", ...). Any repeated content word was tried too: on
+# the shipped thread it flagged about nine sound repetitions ("find", "visit", "example"), so the
+# model judges only the vocabulary it was calibrated on.
+
+MAX_TERMS = 40  # repeated terms judged per check
+MAX_USES = 6  # uses of one term judged (its first ones)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
+
+
+def term_key(word: str) -> str:
+    """The key of a word: lower case, a plural folded to its singular (theories -> theory)."""
+    w = word.lower()
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One use of a repeated term, with its lexicon sense where the lexicon can tell."""
+
+    term: str
+    text_index: int
+    start: int
+    end: int
+    sentence: Span
+    sense: str  # a lexicon sense name, or "" (then a gloss from context is shown)
+    compound: bool
+
+
+def candidate_uses(texts: list[str], units: list[list[Span]], lexicon_uses: list[Use],
+                   vocabulary: frozenset[str] = frozenset()) -> dict[str, list[Candidate]]:
+    """The uses of each key term (the lexicon's or in `vocabulary`) found in at least two sentences."""
+    keys = {term_key(t) for t in vocabulary} | set(LEXICON)
+    by_span = {(u.text_index, u.end): u for u in lexicon_uses}
+    found: dict[str, list[Candidate]] = {}
+    sentences: dict[str, set[tuple[int, int]]] = {}
+    for index, (text, spans) in enumerate(zip(texts, units)):
+        for sentence in spans:
+            for match in _WORD.finditer(text, sentence.start, sentence.end):
+                word = match.group(0)
+                key = term_key(word)
+                if key not in keys:
+                    continue
+                lexical = by_span.get((index, match.end()))
+                found.setdefault(key, []).append(Candidate(
+                    key, index, match.start(), match.end(), sentence,
+                    lexical.sense if lexical else "", bool(lexical and lexical.compound)))
+                sentences.setdefault(key, set()).add((index, sentence.start))
+    repeated = {k: v[:MAX_USES] for k, v in found.items() if len(sentences[k]) >= 2}
+    # the lexicon's terms first, then the most repeated
+    order = sorted(repeated, key=lambda k: (k not in LEXICON, -len(found[k]), k))
+    return {k: repeated[k] for k in order[:MAX_TERMS]}
+
+
+@dataclass(frozen=True)
+class ContextShift:
+    """Two uses of one term that the word-in-context model reads in different senses."""
+
+    term: str
+    first: Candidate
+    second: Candidate
+    same_sense: float  # P(same sense)
+
+
+def gloss(text: str, use: Candidate, words: int = 3) -> str:
+    """A short sense label from context: 'as in "... term ..."'."""
+    left = text[use.sentence.start : use.start].split()[-words:]
+    right = text[use.end : use.sentence.end].split()[:words]
+    phrase = " ".join(left + [text[use.start : use.end]] + right).strip(" ,;:")
+    return f'as in "{phrase}"'
+
+
+def find_context_shifts(texts: list[str], candidates: dict[str, list[Candidate]], model, base,
+                        threshold: float) -> list[ContextShift]:
+    """Per term, the pair of uses (in different sentences) least likely the same sense, if below `threshold`.
+
+    Every use is read once, in one batched pass of the encoder over all sentences involved.
+    """
+    from tutor.fallacy.wic import Context, use_states
+
+    flat = [c for group in candidates.values() for c in group]
+    if not flat:
+        return []
+    contexts = [Context(texts[c.text_index][c.sentence.start : c.sentence.end], c.start - c.sentence.start,
+                        c.end - c.sentence.start) for c in flat]
+    terms, means = use_states(base, contexts)
+    position = {id(c): i for i, c in enumerate(flat)}
+    pairs, owners = [], []
+    for term, group in candidates.items():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if (a.text_index, a.sentence.start) == (b.text_index, b.sentence.start):
+                    continue
+                if a.compound and b.compound:  # "soft power" and "hard power": two terms, not one shifting
+                    continue
+                pairs.append((position[id(a)], position[id(b)]))
+                owners.append((term, a, b))
+    probabilities = model.probabilities(terms, means, pairs)
+    best: dict[str, ContextShift] = {}
+    for (term, a, b), p in zip(owners, probabilities):
+        if p < threshold and (term not in best or p < best[term].same_sense):
+            best[term] = ContextShift(term, a, b, float(p))
+    return sorted(best.values(), key=lambda s: s.same_sense)
+
+
+def same_sense_probability(term: str, text_a: str, text_b: str) -> float:
+    """P(`term` is used in the same sense in both texts), from the word-in-context model."""
+    from tutor.fallacy import wic
+
+    return wic.same_sense_probability(term, text_a, text_b)
+

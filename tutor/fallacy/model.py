@@ -106,17 +106,17 @@ def load(path_npz: Path = WEIGHTS_PATH, path_json: Path = MANIFEST_PATH) -> Clas
         manifest = json.loads(path_json.read_text(encoding="utf-8"))
         raw = path_npz.read_bytes()
     except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot read the fallacy model: {exc}", "run `python -m tutor.fallacy.train`") from None
+        raise ModelError(f"cannot read the fallacy model: {exc}", "run `python -m tutor.fallacy.baseline_train`") from None
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise ModelError("the fallacy model has an unknown format version", "run `python -m tutor.fallacy.train`")
+        raise ModelError("the fallacy model has an unknown format version", "run `python -m tutor.fallacy.baseline_train`")
     if sha256_bytes(raw) != manifest.get("weights_sha256"):
-        raise ModelError("the fallacy model weights fail their sha256 check", "run `python -m tutor.fallacy.train`")
+        raise ModelError("the fallacy model weights fail their sha256 check", "run `python -m tutor.fallacy.baseline_train`")
     with np.load(path_npz, allow_pickle=False) as data:
         weights = np.asarray(data["weights"], dtype=np.float32)
         bias = np.asarray(data["bias"], dtype=np.float32)
         classes = tuple(str(c) for c in data["classes"])
     if classes != CLASSES:
-        raise ModelError("the fallacy model was trained for other types", "run `python -m tutor.fallacy.train`")
+        raise ModelError("the fallacy model was trained for other types", "run `python -m tutor.fallacy.baseline_train`")
     thresholds = {k: float(v) for k, v in manifest.get("thresholds", {}).items()}
     return Classifier(weights, bias, classes, thresholds, manifest)
 
