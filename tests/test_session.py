@@ -268,7 +268,7 @@ def test_a_field_that_does_not_fit_is_a_one_line_error_naming_file_and_field(dat
 
 def test_unknown_keys_are_ignored_and_the_rest_round_trips(data):
     raw, path = saved_file(data)
-    raw["session"]["turns"][0]["counter"]["counters"][0]["relation"] = {"kind": "rebuts"}
+    raw["session"]["turns"][0]["counter"]["counters"][0]["a_future_field"] = {"kind": "rebuts"}  # (`relation` is known now)
     raw["session"]["extra"] = [1, 2, 3]
     path.write_text(json.dumps(raw))
     assert S.load_path(path).to_dict() == S.Session.from_dict(json.loads(S.save(S.load_path(path)).read_text())["session"]).to_dict()

@@ -20,23 +20,38 @@ if TYPE_CHECKING:
     from tutor.session import Session, Turn, TurnFeedback
 
 Step = Callable[[str], None]
+RERANK_ENV = "TUTOR_RERANK"
 
 
 class Tutor:
     """A loaded model and index, ready to search, counter and check."""
 
-    def __init__(self, index: LoadedIndex, embedder: Any) -> None:
+    def __init__(self, index: LoadedIndex, embedder: Any, relation: Any = None) -> None:
+        """`relation`: the relation model that reranks counters and reads stance ("auto":
+        the shipped one, loaded on first use; None: the first stage alone)."""
         check_compatible(index, embedder)
         self.index = index
         self.embedder = embedder
+        self.relation = relation
         self._engine: Any = None
         self._checker: Any = None
         self._checker_note: str | None = None
 
     @classmethod
-    def open(cls, index_dir: Path | str | None = None, model: str | None = None, step: Step | None = None) -> "Tutor":
-        """Load the index and the model it was built with; `step` hears each stage."""
+    def open(cls, index_dir: Path | str | None = None, model: str | None = None, step: Step | None = None,
+             rerank: bool | None = None) -> "Tutor":
+        """Load the index and the model it was built with; `step` hears each stage.
+
+        `rerank`: rerank counters with the learned relation model (loaded on first
+        use). Off unless asked for (or TUTOR_RERANK=1): on the evaluations it does
+        not yet beat the engine without it (tests/eval/README.md, issue 20).
+        """
+        import os
+
         from tutor.embedding import load_embedder
+
+        if rerank is None:
+            rerank = os.environ.get(RERANK_ENV, "") == "1"
 
         step = step or (lambda _message: None)
         step("reading the index")
@@ -44,7 +59,7 @@ class Tutor:
         step("loading the embedding model")
         embedder = load_embedder(model)
         step("ready")
-        return cls(index, embedder)
+        return cls(index, embedder, relation="auto" if rerank else None)
 
     def search(self, text: str, k: int = 5) -> dict[str, Any]:
         from tutor.search import semantic_search
@@ -63,7 +78,7 @@ class Tutor:
         if self._engine is None:
             from tutor.counter import CounterEngine
 
-            self._engine = CounterEngine(self.index, self.embedder, self.motions)
+            self._engine = CounterEngine(self.index, self.embedder, self.motions, relation=self.relation)
         return self._engine
 
     @property
@@ -75,18 +90,23 @@ class Tutor:
 
             checker = FallacyChecker(self.embedder)
             try:
-                checker.embedder  # its classifier was trained on one model's vectors
+                checker.ready()  # loads the fine-tuned model (or says why it cannot)
                 self._checker = checker
             except ModelError as exc:
                 self._checker_note = f"no fallacy check: {exc.message}"
         return self._checker
 
-    def warm(self) -> None:
-        """Build now what the first turn would build: the counter engine, the checker and
-        each motion's stance model and passage stances (an engine serving many students
-        at once must not build them in several threads together)."""
+    def warm(self, step: Step | None = None) -> None:
+        """Build now what the first turn would build: the counter engine, the checker, the
+        relation model and each motion's stance model and passage stances (an engine serving
+        many students at once must not build them in several threads together)."""
+        step = step or (lambda _message: None)
         engine = self.engine
+        step("loading the fallacy checker")
         self.checker
+        if isinstance(getattr(engine, "_relation", None), str):  # the relation model loads on first use
+            step("loading the relation model")
+            engine.relation  # loads it and reads the corpus's passages now (or notes why it cannot)
         for motion in engine.motions:
             engine.passage_stances(motion)
 
@@ -117,12 +137,17 @@ class Tutor:
         clean, offsets = printable_with_offsets(text)  # what embeddable() gives the model
         checker = self.checker
         units = checker.units(clean) if checker else []
-        vectors = self.embedder.encode([clean] + [clean[u.start : u.end] for u in units])
+        # The baseline checker classifies sentence embeddings: encode them in the argument's batch.
+        unit_texts = [clean[u.start : u.end] for u in units] if checker and not checker.uses_learned else []
+        vectors = self.embedder.encode([clean] + unit_texts)
         counters = self.engine.counter(text, motion, side, k, motion_text, vector=vectors[0])
         if checker is None:
             check = _with_notes(self._no_check(text), limited)
         else:
-            found = checker.check(clean, unit_vectors=vectors[1:], units=units) if units else []
+            answered = self.index.row(rebutting) if rebutting else None
+            replying = self.index.passages[answered].text if answered is not None else ""
+            given = vectors[1:] if unit_texts else None
+            found = checker.check(clean, unit_vectors=given, units=units, reply_to=replying) if units else []
             check = CheckResult(text, [Finding.from_dict(f) for f in _findings_in(text, clean, offsets, found)],
                                 list(limited))
         measures = Measures()
@@ -180,14 +205,14 @@ class Tutor:
         index = self.index
         document = index.document(doc_id)
         text = open_corpus(corpus_root(index.manifest)).document_text(doc_id)
+        about = document.get("attribution") or (f"By {document['author']}." if document.get("author") else "")
+        chunks: list[dict[str, Any]] = [{"kind": "about", "text": about}] if about else []
+        rows = sorted((i for i, p in enumerate(index.passages) if p.doc == doc_id), key=lambda i: index.passages[i].start)
         stances = None
         if motion:
             from tutor.motions import find_motion
 
-            stances = self.engine.passage_stances(find_motion(self.motions, motion))
-        about = document.get("attribution") or (f"By {document['author']}." if document.get("author") else "")
-        chunks: list[dict[str, Any]] = [{"kind": "about", "text": about}] if about else []
-        rows = sorted((i for i, p in enumerate(index.passages) if p.doc == doc_id), key=lambda i: index.passages[i].start)
+            stances = dict(zip(rows, self.engine.stances_of(find_motion(self.motions, motion), rows)))
         position = 0
         for row in rows:
             passage = index.passages[row]
@@ -288,17 +313,27 @@ def build_index_with_findings(
 
 
 class FallacyAnnotator:
-    """Runs the fallacy checker on every passage at index build time."""
+    """Runs the fallacy checker on every passage at index build time.
+
+    A forum reply is checked with the passage it answers as context (the
+    fine-tuned model reads "you" and "that" against it); passages arrive in
+    document order, so the one answered has been seen.
+    """
 
     def __init__(self, checker: Any) -> None:
         self.checker = checker
+        self.wants_span_vectors = not checker.uses_learned
+        self._seen: dict[str, str] = {}
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         return [(u.start, u.end) for u in self.checker.units(text)]
 
     def annotate(self, passages: list[Any], span_vectors: list[Any] | None) -> list[Any]:
+        for p in passages:
+            self._seen[p.id] = p.text
         if span_vectors is None:
-            found = self.checker.check_many([p.text for p in passages])
+            replies = [self._seen.get(p.reply_to[0], "") if p.reply_to else "" for p in passages]
+            found = self.checker.check_many([p.text for p in passages], replies)
         else:
             found = [self.checker.check(p.text, unit_vectors=v) if len(v) else [] for p, v in zip(passages, span_vectors)]
         return [[f.to_dict() for f in findings] for findings in found]
@@ -311,16 +346,17 @@ def fallacy_annotator(embedder: Any, warn: Callable[[str], None] | None = None) 
 
     checker = FallacyChecker(embedder)
     try:
-        checker.embedder  # the classifier was trained on one model's embeddings
+        checker.ready()
     except ModelError as exc:
         if warn:
             warn(f"no fallacy findings in this index: {exc.message}")
         return None, {"findings": {"skipped": exc.message}}
-    manifest = checker.classifier.manifest
+    manifest = checker.learned.manifest if checker.uses_learned else checker.classifier.manifest
     return FallacyAnnotator(checker), {"findings": {"checker": "tutor.fallacy",
+                                                    "model": "fine-tuned" if checker.uses_learned else "baseline",
                                                     "data_sha256": manifest.get("data_sha256", ""),
-                                                    "format_version": manifest.get("format_version"),
-                                                    "sentence_vectors": "pooled from each passage's forward pass"}}
+                                                    "weights_sha256": manifest.get("weights_sha256", ""),
+                                                    "format_version": manifest.get("format_version")}}
 
 
 __all__ = ["Tutor", "TutorError", "build_index_with_findings", "check_texts"]

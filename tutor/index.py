@@ -239,7 +239,7 @@ def _embed_batch(embedder: Any, batch: list[Passage], annotate: Annotator | None
     texts = [p.text for p in batch]
     if annotate is None:
         return embedder.encode(texts), [None] * len(batch)
-    if hasattr(embedder, "encode_with_spans"):
+    if getattr(annotate, "wants_span_vectors", True) and hasattr(embedder, "encode_with_spans"):
         vectors, span_vectors = embedder.encode_with_spans(texts, [annotate.spans(t) for t in texts])
         return vectors, annotate.annotate(batch, span_vectors)
     return embedder.encode(texts), annotate.annotate(batch, None)

@@ -9,7 +9,7 @@ The counter result's JSON:
 `{"argument", "motion", "motion_statement", "side", "side_estimate", "main_claim",
 "counters": [{"id", "text", "source": {"doc", "title", "line", "start", "end", ...},
 "stance", "score", "scores": {"relevance", "opposition", "strength"}, "strength",
-"why", "fallacies": [...]}], "notes"}`.
+"why", "fallacies": [...], "relation": {"label", "kind", "probabilities"} | null}], "notes"}`.
 """
 
 from __future__ import annotations
@@ -147,6 +147,20 @@ class Why:
 
 
 @dataclass
+class RelationInfo:
+    """What the learned relation model says of (argument, counter): attacks, supports or
+    unrelated, the kind of attack (rebuts, undercuts, counter-example; None unless it
+    attacks), and the three probabilities."""
+
+    label: Literal["attacks", "supports", "unrelated"]
+    kind: str | None
+    probabilities: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "kind": self.kind, "probabilities": dict(self.probabilities)}
+
+
+@dataclass
 class Claim:
     """The sentence that states an argument's conclusion, with its offsets."""
 
@@ -171,6 +185,7 @@ class Counter:
     strength: Strength
     why: Why
     fallacies: list[Finding] = field(default_factory=list)
+    relation: RelationInfo | None = None  # None: ranked without the relation model (or an older session)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -183,6 +198,7 @@ class Counter:
             "strength": self.strength.to_dict(),
             "why": self.why.to_dict(),
             "fallacies": [f.to_dict() for f in self.fallacies],
+            "relation": self.relation.to_dict() if self.relation else None,
         }
 
     @classmethod

@@ -4,6 +4,11 @@ A ridge classifier on sentence embeddings, fitted when the estimator is made
 (a 384x384 solve, milliseconds) on the motion's typical claims of each side
 (motions.toml) plus any hand-labelled passages. Far from the motion altogether
 (low similarity to every typical claim), or too close to call, it says neutral.
+
+Where no classifier can be fitted (a motion typed by the user has one class)
+or a corpus has no stance labels, the learned relation model reads (motion
+statement, text): supports = pro, attacks = con, unrelated = neutral
+(`relation_stance`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,10 @@ from tutor.motions import Motion
 RELEVANCE_FLOOR = 0.25  # below this similarity to every prototype, the text is off the motion
 MARGIN = 0.05  # decision values closer to 0 than this are neutral
 RIDGE = 0.5  # regularisation, chosen on the counter evaluation's dev split
+# Added to the relation model's log-probabilities before its stance is read; chosen on the
+# shipped corpus's hand stance labels (tests/eval/tune_rerank.py --stance), never on the blind set.
+STANCE_BIAS = {"supports": -0.25, "attacks": -2.0, "unrelated": 0.0}
+RELATION_STANCE = {"supports": "pro", "attacks": "con", "unrelated": "neutral"}
 
 
 @dataclass(frozen=True)
@@ -97,3 +106,15 @@ def _top_mean(sims: np.ndarray, top: int = 2) -> np.ndarray:
         return np.zeros(sims.shape[0])
     top = min(top, sims.shape[1])
     return np.sort(sims, axis=1)[:, -top:].mean(1)
+
+
+def relation_stance(relation: Any, bias: dict[str, float] | None = None) -> StanceEstimate:
+    """Stance toward a motion from the relation model's reading of (motion statement, text)."""
+    bias = STANCE_BIAS if bias is None else bias
+    probs = {"attacks": relation.attacks, "supports": relation.supports, "unrelated": relation.unrelated}
+    logits = {k: float(np.log(max(v, 1e-9))) + bias.get(k, 0.0) for k, v in probs.items()}
+    top = max(logits.values())
+    weights = {k: float(np.exp(v - top)) for k, v in logits.items()}
+    best = max(weights, key=weights.get)
+    return StanceEstimate(RELATION_STANCE[best], weights[best] / sum(weights.values()), relation.supports,
+                          relation.attacks, 1.0 - relation.unrelated)

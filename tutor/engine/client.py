@@ -64,8 +64,8 @@ class TutorClient:
 
     # --- the Tutor methods the TUI uses
 
-    def warm(self) -> None:
-        """Nothing to build here: the engine warmed its model when it started."""
+    def warm(self, step: Any = None) -> None:
+        """Nothing to build here: the engine warmed its models when it started."""
 
     def run_turn(self, session: Any, turn: Any, k: int = 5) -> Any:
         from tutor.session import TurnFeedback

@@ -149,7 +149,7 @@ class TutorApp(App[None]):
 
                     self.opener = Tutor.open
             tutor = self.opener(self.index_dir, step=lambda step: self.post_message(TutorLoading(step)))
-            tutor.warm()  # build the counter engine and checker here, not on the first submit
+            tutor.warm(step=lambda step: self.post_message(TutorLoading(step)))  # not on the first submit
         except Exception as exc:  # every failure becomes a readable screen
             self.post_message(TutorFailed(as_tutor_error(exc, "loading the model and index")))
             return

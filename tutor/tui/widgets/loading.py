@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
-STEPS = ("reading the index", "loading the embedding model", "ready")
+STEPS = ("reading the index", "loading the embedding model", "loading the relation model", "ready")
 
 
 class LoadingProgress(Horizontal):
