@@ -115,17 +115,5 @@ class LearnedFallacyModel:
         return out
 
 
-_loaded: dict[str, LearnedFallacyModel] = {}
-_load_lock = threading.Lock()
 MODEL_ENV = "TUTOR_FALLACY_MODEL"  # a directory with fallacy.json, e.g. from `tutor train fallacy --out DIR`
-
-
-def load(directory: Path | None = None) -> LearnedFallacyModel:
-    """The fine-tuned model in `directory`, else $TUTOR_FALLACY_MODEL, else the shipped one; once per process."""
-    import os
-
-    directory = Path(directory or os.environ.get(MODEL_ENV) or ARTEFACT_DIR)
-    with _load_lock:
-        if str(directory) not in _loaded:
-            _loaded[str(directory)] = LearnedFallacyModel(directory)
-        return _loaded[str(directory)]
+load = artefacts.OncePerDirectory(LearnedFallacyModel, MODEL_ENV, ARTEFACT_DIR)

@@ -11,14 +11,12 @@ The test split (tests/eval/fallacy/) is never read here. Deterministic.
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from tutor.errors import TutorError
 from tutor.fallacy.learned import ARTEFACT_DIR, NAME, TYPES, unit_logits
 from tutor.learn import dataset
 from tutor.learn.dataset import TrainingDataError, require
@@ -212,15 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ARTEFACT_DIR, help="where to write fallacy.safetensors and fallacy.json")
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="directory of training JSONL files")
     args = parser.parse_args(argv)
-    try:
-        train(args.out, args.data, lambda m: print(m, file=sys.stderr, flush=True))
-    except TutorError as exc:
-        print(f"error: {exc.one_line()}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("error: interrupted; the previous model is unchanged", file=sys.stderr)
-        return 130
-    return 0
+    from tutor.learn.training import run_command
+
+    return run_command(lambda say: train(args.out, args.data, say))
 
 
 if __name__ == "__main__":

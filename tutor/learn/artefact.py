@@ -10,14 +10,17 @@ against the one in use. No pickle anywhere.
 from __future__ import annotations
 
 import json
+import os
 import platform
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Generic, TypeVar
 
 from tutor.errors import ModelError
 from tutor.files import atomic_writer, sha256_file, write_json_atomic
 
+Model = TypeVar("Model")
 FORMAT = "tutor-learned-model"
 FORMAT_VERSION = 1
 MAX_BYTES = 20 * 1024 * 1024
@@ -98,3 +101,21 @@ def load(directory: Path, name: str, base_sha256: str) -> Artefact:
                          f"({str(manifest.get('base_weights_sha256'))[:12]}…, not {base_sha256[:12]}…)",
                          "use the bundled all-MiniLM-L6-v2, or retrain on this model")
     return Artefact(manifest, weights_path)
+
+
+class OncePerDirectory(Generic[Model]):
+    """Loads a learned model once per process and directory: the directory asked for,
+    else the one named by the environment variable `env` (e.g. from `tutor train NAME
+    --out DIR`), else the shipped one."""
+
+    def __init__(self, make: Callable[[Path], Model], env: str, shipped: Path) -> None:
+        self.make, self.env, self.shipped = make, env, shipped
+        self._loaded: dict[str, Model] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, directory: Path | None = None) -> Model:
+        directory = Path(directory or os.environ.get(self.env) or self.shipped)
+        with self._lock:
+            if str(directory) not in self._loaded:
+                self._loaded[str(directory)] = self.make(directory)
+            return self._loaded[str(directory)]

@@ -123,3 +123,20 @@ def fit(model, lengths: Sequence[int], batch_loss: Callable[[object, list[int]],
     model.load_state_dict(best_state)
     model.eval()
     return {"history": history, "best_dev_score": round(best_score, 4), "seconds": round(time.monotonic() - started, 1)}
+
+
+def run_command(train_with_progress: Callable[[Progress], object]) -> int:
+    """Run a training command: progress on stderr, a one-line error and exit status on failure."""
+    import sys
+
+    from tutor.errors import TutorError
+
+    try:
+        train_with_progress(lambda message: print(message, file=sys.stderr, flush=True))
+    except TutorError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted; the previous model is unchanged", file=sys.stderr)
+        return 130
+    return 0

@@ -193,17 +193,5 @@ def relations(logits: np.ndarray, temperature: float) -> list[Relation]:
     return out
 
 
-_loaded: dict[str, RelationModel] = {}
-_load_lock = threading.Lock()
 MODEL_ENV = "TUTOR_RELATION_MODEL"  # a directory with relation.json, e.g. from `tutor train relation --out DIR`
-
-
-def load(directory: Path | None = None) -> RelationModel:
-    """The relation model in `directory`, else $TUTOR_RELATION_MODEL, else the shipped one; once per process."""
-    import os
-
-    directory = Path(directory or os.environ.get(MODEL_ENV) or ARTEFACT_DIR)
-    with _load_lock:
-        if str(directory) not in _loaded:
-            _loaded[str(directory)] = RelationModel(directory)
-        return _loaded[str(directory)]
+load = artefacts.OncePerDirectory(RelationModel, MODEL_ENV, ARTEFACT_DIR)

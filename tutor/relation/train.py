@@ -19,14 +19,12 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from tutor.errors import TutorError
 from tutor.learn import dataset
 from tutor.learn.dataset import TrainingDataError, require
 from tutor.relation.model import ARTEFACT_DIR, KINDS, NAME, RELATIONS
@@ -289,15 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="directory of the project's topic JSONL files")
     parser.add_argument("--ibm", type=Path, default=IBM_CSV, help="the IBM claim-stance training CSV")
     args = parser.parse_args(argv)
-    try:
-        train(args.out, args.data, args.ibm, lambda m: print(m, file=sys.stderr, flush=True))
-    except TutorError as exc:
-        print(f"error: {exc.one_line()}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("error: interrupted; the previous model is unchanged", file=sys.stderr)
-        return 130
-    return 0
+    from tutor.learn.training import run_command
+
+    return run_command(lambda say: train(args.out, args.data, args.ibm, say))
 
 
 if __name__ == "__main__":
