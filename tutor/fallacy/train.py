@@ -197,9 +197,7 @@ def train(out: Path = ARTEFACT_DIR, data: Path = DATA_DIR, progress: Callable[[s
                 "classes": ["none", *TYPES], "features": "[CLS] state, unit mean, rule flags",
                 "temperature": temperature, "thresholds": thresholds, "target_precision": TARGET_PRECISION,
                 "training": history, "metrics": metrics}
-    # Layer matrices in float16 (half the size, no measurable change); head and norms in float32.
-    state = {k: (v.half() if v.dim() > 1 and not k.startswith("head") else v) for k, v in model.state_dict().items()}
-    artefact.save(out, NAME, state, manifest)
+    artefact.save(out, NAME, artefact.compact_state(model), manifest)
     say(f"saved {out / (NAME + '.safetensors')}: dev macro F1 {metrics['dev_macro_f1_at_thresholds']:.3f} "
         f"at the chosen thresholds, temperature {temperature:.2f}")
     return metrics

@@ -56,6 +56,12 @@ def library_versions() -> dict[str, str]:
             "safetensors": safetensors.__version__, "tokenizers": tokenizers.__version__}
 
 
+def compact_state(model) -> dict:
+    """A fine-tuned model's weights to save: layer matrices in float16 (half the size, no
+    measurable change), the head and the norms in float32."""
+    return {k: (v.half() if v.dim() > 1 and not k.startswith("head") else v) for k, v in model.state_dict().items()}
+
+
 def save(directory: Path, name: str, tensors: dict, manifest: dict[str, Any]) -> Path:
     """Write `name.safetensors` and `name.json` atomically (weights first, manifest last)."""
     from safetensors.torch import save

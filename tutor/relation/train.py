@@ -274,8 +274,7 @@ def train(out: Path = ARTEFACT_DIR, data: Path = DATA_DIR, ibm: Path = IBM_CSV,
         "sources": {s: sum(p.source.split(":")[0] == s for p in train_pairs) for s in ("argument", "stance", "ibm", "map")},
         "training": history, "metrics": metrics,
     }
-    state = {k: (v.half() if v.dim() > 1 and not k.startswith("head") else v) for k, v in model.state_dict().items()}
-    artefact.save(out, NAME, state, manifest)
+    artefact.save(out, NAME, artefact.compact_state(model), manifest)
     say(f"saved {out / (NAME + '.safetensors')}: dev relation macro F1 {metrics['dev_relation_macro_f1']:.3f}, "
         f"stance accuracy {metrics['dev_stance_accuracy']}")
     return metrics
