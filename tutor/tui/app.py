@@ -82,21 +82,28 @@ class TutorApp(App[None]):
         return self.clock()
 
     def on_mount(self) -> None:
-        try:
-            self._read_manifest()
-        except TutorError as exc:
-            self.show_error(exc)
+        if not self._start_loading():
             return
-        if self.tutor is not None:
-            self._set_ready(self.tutor, 0.0)
-        else:
-            self.load_tutor()
         if self.ask_name:
             from tutor.tui.screens.name import NameScreen
 
             self.push_screen(NameScreen())
             return
         self._first_screen()
+
+    def _start_loading(self) -> bool:
+        """Read the index manifest now and load the model in a worker; False (and the
+        error screen) when the index cannot be read."""
+        try:
+            self._read_manifest()
+        except TutorError as exc:
+            self.show_error(exc)
+            return False
+        if self.tutor is not None:
+            self._set_ready(self.tutor, 0.0)
+        else:
+            self.load_tutor()
+        return True
 
     def _first_screen(self) -> None:
         try:

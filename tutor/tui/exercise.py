@@ -43,15 +43,8 @@ class ExerciseApp(TutorApp):
 
     def on_mount(self, event: events.Mount) -> None:
         event.prevent_default()  # TutorApp's on_mount opens the start screen: not here
-        try:
-            self._read_manifest()
-        except TutorError as exc:
-            self.show_error(exc)
+        if not self._start_loading():
             return
-        if self.tutor is not None:
-            self._set_ready(self.tutor, 0.0)
-        else:
-            self.load_tutor()
         if self.claimed is None:
             from tutor.tui.screens.name import NameScreen
 
